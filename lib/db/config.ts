@@ -2,7 +2,7 @@ import path from "node:path";
 
 /** Where the embedded database lives when no DATABASE_URL is set. */
 export function dataDir(): string {
-  return path.resolve(process.env.SPENDLINE_DATA_DIR ?? path.join(process.cwd(), ".data"));
+  return path.resolve(/*turbopackIgnore: true*/ process.env.SPENDLINE_DATA_DIR ?? path.join(/*turbopackIgnore: true*/ process.cwd(), ".data"));
 }
 
 export function databaseUrl(): string | undefined {

@@ -63,7 +63,7 @@ export function assertSuperAdmin(actor: Actor): void {
 
 /** Organisation ids the actor may read with at least `min`; null means every organisation. */
 export function readableOrgIds(actor: Actor, min: Role = "viewer"): string[] | null {
-  if (isSuperAdmin(actor)) return null;
+  if (actor.kind === "system" || actor.isSuperAdmin) return null;
   return actor.memberships.filter((m) => roleAtLeast(m.role, min)).map((m) => m.orgId);
 }
 

@@ -1,0 +1,34 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { createApiKey, revokeApiKey } from "@/lib/server/api-keys";
+import { actionContext, actionError, type ActionState } from "@/lib/server/session";
+
+export interface CreateKeyState extends ActionState {
+  key?: string;
+  prefix?: string;
+}
+
+export async function createApiKeyAction(_prev: CreateKeyState, form: FormData): Promise<CreateKeyState> {
+  const { actor, ctx } = await actionContext();
+  const data = { name: String(form.get("name") ?? ""), projectKey: String(form.get("projectKey") ?? "") };
+  try {
+    const created = await createApiKey(actor, { orgId: String(form.get("orgId") ?? ""), name: data.name, projectKey: data.projectKey }, ctx);
+    revalidatePath("/keys");
+    return { ok: true, message: "API key created.", key: created.key, prefix: created.prefix };
+  } catch (err) {
+    return { ...actionError(err), data };
+  }
+}
+
+export async function revokeApiKeyAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+  const { actor, ctx } = await actionContext();
+  try {
+    const prefix = String(form.get("prefix") ?? "");
+    await revokeApiKey(actor, prefix, ctx, String(form.get("orgId") ?? "") || undefined);
+    revalidatePath("/keys");
+    return { ok: true, message: `Revoked ${prefix}.` };
+  } catch (err) {
+    return actionError(err);
+  }
+}

@@ -1,0 +1,46 @@
+import type { Metadata } from "next";
+import { Card, EmptyState, PageHeader } from "@/components/ui/card";
+import { CreateApiKeyForm } from "@/components/keys/create-api-key-form";
+import { ApiKeysTable } from "@/components/keys/api-keys-table";
+import { listApiKeys } from "@/lib/server/api-keys";
+import { requireOrgScope } from "@/lib/server/session";
+
+export const metadata: Metadata = { title: "API keys" };
+
+export default async function ApiKeysPage({ searchParams }: { searchParams: Promise<{ org?: string }> }) {
+  const { org: slug } = await searchParams;
+  const { actor, org } = await requireOrgScope(slug, "admin");
+  if (!org) {
+    return (
+      <>
+        <PageHeader title="API keys" />
+        <EmptyState title="No organisation yet">Create an organisation first.</EmptyState>
+      </>
+    );
+  }
+  const keys = await listApiKeys(actor, org.id);
+  return (
+    <>
+      <PageHeader
+        title="API keys"
+        description={
+          <>
+            Keys let applications of {org.name} report usage to <code className="font-mono">POST /api/v1/usage</code>. The secret is shown once.
+          </>
+        }
+      />
+      <div className="grid gap-6 lg:grid-cols-[1fr_20rem]">
+        <Card title={`${keys.length} key${keys.length === 1 ? "" : "s"}`}>
+          {keys.length === 0 ? (
+            <EmptyState title="No API keys yet">Create one to start sending usage events.</EmptyState>
+          ) : (
+            <ApiKeysTable orgId={org.id} keys={keys} />
+          )}
+        </Card>
+        <Card title="Create API key">
+          <CreateApiKeyForm orgId={org.id} />
+        </Card>
+      </div>
+    </>
+  );
+}

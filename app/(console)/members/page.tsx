@@ -1,0 +1,37 @@
+import type { Metadata } from "next";
+import { Card, PageHeader } from "@/components/ui/card";
+import { AddMemberForm } from "@/components/members/add-member-form";
+import { MembersTable } from "@/components/members/members-table";
+import { listMembers } from "@/lib/server/accounts";
+import { requireOrgScope } from "@/lib/server/session";
+import { EmptyState } from "@/components/ui/card";
+
+export const metadata: Metadata = { title: "Members" };
+
+export default async function MembersPage({ searchParams }: { searchParams: Promise<{ org?: string }> }) {
+  const { org: slug } = await searchParams;
+  const { actor, org, role } = await requireOrgScope(slug, "admin");
+  if (!org) {
+    return (
+      <>
+        <PageHeader title="Members" />
+        <EmptyState title="No organisation yet">Create an organisation first.</EmptyState>
+      </>
+    );
+  }
+  const members = await listMembers(actor, org.id);
+  const canManageOwners = role === "owner" || role === "super_admin";
+  return (
+    <>
+      <PageHeader title="Members" description={`People who can sign in to ${org.name}.`} />
+      <div className="grid gap-6 lg:grid-cols-[1fr_20rem]">
+        <Card title={`${members.length} member${members.length === 1 ? "" : "s"}`}>
+          <MembersTable orgId={org.id} members={members} canManageOwners={canManageOwners} selfEmail={actor.email} />
+        </Card>
+        <Card title="Add member">
+          <AddMemberForm orgId={org.id} canAddOwner={canManageOwners} />
+        </Card>
+      </div>
+    </>
+  );
+}

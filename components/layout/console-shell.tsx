@@ -1,0 +1,129 @@
+"use client";
+
+import Link from "next/link";
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { signOut } from "next-auth/react";
+import { useState, type ReactNode } from "react";
+import { visibleNavItems } from "./nav-items";
+import { ThemeToggle } from "./theme-toggle";
+
+export interface ShellOrg {
+  slug: string;
+  name: string;
+  role: "owner" | "admin" | "viewer" | null;
+}
+
+export function ConsoleShell({
+  email,
+  isSuperAdmin,
+  orgs,
+  children,
+}: {
+  email: string;
+  isSuperAdmin: boolean;
+  orgs: ShellOrg[];
+  children: ReactNode;
+}) {
+  const pathname = usePathname();
+  const search = useSearchParams();
+  const router = useRouter();
+  const [menuOpen, setMenuOpen] = useState(false);
+  const selectedSlug = search.get("org") ?? "";
+  const selected = orgs.find((o) => o.slug === selectedSlug) ?? (isSuperAdmin ? null : orgs[0] ?? null);
+  const items = visibleNavItems(isSuperAdmin, selected?.role ?? null);
+  const orgQuery = selectedSlug ? `?org=${encodeURIComponent(selectedSlug)}` : "";
+
+  function switchOrg(slug: string) {
+    const params = new URLSearchParams(search.toString());
+    if (slug) params.set("org", slug);
+    else params.delete("org");
+    // Ids in a detail page belong to the previous organisation; go back to the list.
+    const base = pathname.split("/").slice(0, 2).join("/") || "/";
+    const qs = params.toString();
+    router.push(`${base}${qs ? `?${qs}` : ""}`);
+  }
+
+  const nav = (
+    <nav aria-label="Main" className="flex flex-col gap-1">
+      {items.map((item) => {
+        const active = item.href === "/" ? pathname === "/" : pathname === item.href || pathname.startsWith(`${item.href}/`);
+        return (
+          <Link
+            key={item.href}
+            href={`${item.href}${item.access === "super" ? "" : orgQuery}`}
+            aria-current={active ? "page" : undefined}
+            onClick={() => setMenuOpen(false)}
+            className={`rounded-md px-3 py-2 text-sm font-medium ${active ? "bg-accent/15 text-accent" : "text-foreground hover:bg-surface-muted"}`}
+          >
+            {item.label}
+          </Link>
+        );
+      })}
+    </nav>
+  );
+
+  return (
+    <div className="min-h-screen lg:grid lg:grid-cols-[15rem_1fr]">
+      <aside className="hidden border-r border-border bg-surface lg:flex lg:flex-col lg:gap-6 lg:p-4">
+        <Link href={`/${orgQuery}`} className="flex items-center gap-2 px-2 text-lg font-semibold">
+          <img src="/favicon.svg" alt="" width={24} height={24} />
+          Spendline
+        </Link>
+        {nav}
+      </aside>
+      <div className="flex min-w-0 flex-col">
+        <header className="flex flex-wrap items-center gap-3 border-b border-border bg-surface px-4 py-3">
+          <button
+            type="button"
+            className="rounded-md border border-border px-2 py-1 text-sm lg:hidden"
+            aria-expanded={menuOpen}
+            aria-controls="mobile-nav"
+            onClick={() => setMenuOpen((v) => !v)}
+          >
+            Menu
+          </button>
+          <span className="font-semibold lg:hidden">Spendline</span>
+          {orgs.length > 0 && (isSuperAdmin || orgs.length > 1) ? (
+            <label className="flex items-center gap-2 text-sm">
+              <span className="text-muted">Organisation</span>
+              <select
+                aria-label="Organisation"
+                value={selected?.slug ?? ""}
+                onChange={(e) => switchOrg(e.target.value)}
+                className="max-w-[12rem] rounded-md border border-border bg-surface px-2 py-1 text-sm"
+              >
+                {isSuperAdmin ? <option value="">All organisations</option> : null}
+                {orgs.map((o) => (
+                  <option key={o.slug} value={o.slug}>
+                    {o.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+          ) : selected ? (
+            <span className="text-sm text-muted">{selected.name}</span>
+          ) : null}
+          <div className="ml-auto flex items-center gap-2">
+            <span className="hidden text-sm text-muted sm:inline" data-testid="signed-in-as">
+              {email}
+            </span>
+            <ThemeToggle />
+            <button
+              type="button"
+              onClick={() => signOut({ callbackUrl: "/login" })}
+              className="rounded-md border border-border px-3 py-1 text-sm hover:bg-surface-muted"
+            >
+              Sign out
+            </button>
+          </div>
+          {menuOpen ? (
+            <div id="mobile-nav" className="w-full lg:hidden">
+              {nav}
+            </div>
+          ) : null}
+        </header>
+        <main className="mx-auto w-full max-w-7xl flex-1 p-4 sm:p-6">{children}</main>
+      </div>
+    </div>
+  );
+}

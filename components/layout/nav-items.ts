@@ -1,0 +1,29 @@
+export type NavAccess = "member" | "admin" | "super";
+
+export interface NavItem {
+  href: string;
+  label: string;
+  access: NavAccess;
+}
+
+export const NAV_ITEMS: NavItem[] = [
+  { href: "/", label: "Overview", access: "member" },
+  { href: "/usage", label: "Usage log", access: "member" },
+  { href: "/budgets", label: "Budgets", access: "member" },
+  { href: "/alerts", label: "Alerts", access: "member" },
+  { href: "/prices", label: "Prices", access: "member" },
+  { href: "/keys", label: "API keys", access: "admin" },
+  { href: "/members", label: "Members", access: "admin" },
+  { href: "/orgs", label: "Organisations", access: "super" },
+  { href: "/audit", label: "Audit log", access: "super" },
+];
+
+/** Which items a person sees, given their role in the selected organisation. */
+export function visibleNavItems(isSuperAdmin: boolean, role: "owner" | "admin" | "viewer" | null): NavItem[] {
+  return NAV_ITEMS.filter((item) => {
+    if (isSuperAdmin) return true;
+    if (item.access === "super") return false;
+    if (item.access === "admin") return role === "owner" || role === "admin";
+    return true;
+  });
+}

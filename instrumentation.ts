@@ -1,0 +1,7 @@
+// Runs once when the server process starts: opens the database at once, so the embedded
+// database's lock is held for the whole life of the server (SPEC §2).
+export async function register() {
+  if (process.env.NEXT_RUNTIME !== "nodejs" || process.env.SPENDLINE_BUILDING === "1") return;
+  const { getDatabase } = await import("@/lib/db/client");
+  await getDatabase();
+}
