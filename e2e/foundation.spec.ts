@@ -1,0 +1,76 @@
+import { expect, test } from "@playwright/test";
+import { ADMIN, screenshots, signIn, signOut, uniqueSlug } from "./helpers";
+
+test("a wrong password is rejected with a message", async ({ page }) => {
+  await page.goto("/login");
+  await page.getByLabel("Email").fill(ADMIN.email);
+  await page.getByLabel("Password").fill("not-the-password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("alert")).toContainText("Wrong email or password");
+  await expect(page).toHaveURL(/\/login/);
+});
+
+test("pages need a session", async ({ page }) => {
+  await page.goto("/members");
+  await expect(page).toHaveURL(/\/login/);
+});
+
+test("super admin creates an organisation, a member and an API key, then signs out", async ({ page }) => {
+  const slug = uniqueSlug("acme");
+  await signIn(page, ADMIN.email, ADMIN.password);
+
+  await page.getByRole("link", { name: "Organisations" }).first().click();
+  await expect(page.getByRole("heading", { name: "Organisations" })).toBeVisible();
+  await page.getByLabel("Name").fill("Acme Robotics");
+  await page.getByLabel("Slug").fill("Not A Slug");
+  await page.getByRole("button", { name: "Create organisation" }).click();
+  await expect(page.locator("#field-slug-error")).toContainText("lowercase");
+  await page.getByLabel("Slug").fill(slug);
+  await page.getByRole("button", { name: "Create organisation" }).click();
+  await expect(page.getByRole("status")).toContainText("Created Acme Robotics");
+  await expect(page.getByRole("link", { name: "Acme Robotics" })).toBeVisible();
+  await screenshots(page, "orgs");
+
+  await page.goto(`/keys?org=${slug}`);
+  await page.getByLabel("Name").fill("backend");
+  await page.getByLabel("Project (optional)").fill("chatbot");
+  await page.getByRole("button", { name: "Create key" }).click();
+  const dialog = page.getByRole("dialog", { name: "Your new API key" });
+  await expect(dialog).toBeVisible();
+  const key = (await page.getByTestId("new-api-key").textContent())?.trim() ?? "";
+  expect(key).toMatch(/^spl_[a-z0-9]{8}_[0-9A-Za-z]{32,}$/);
+  await page.keyboard.press("Escape");
+  await expect(dialog).toBeHidden();
+  const prefix = key.split("_")[1];
+  await expect(page.getByTestId(`key-${prefix}`)).toContainText("chatbot");
+  await expect(page.locator("body")).not.toContainText(key);
+  await screenshots(page, "keys");
+
+  // The key works against the API, until it is revoked.
+  const health = await page.request.get("/api/health");
+  expect(await health.json()).toEqual({ status: "ok", database: "ok" });
+
+  page.once("dialog", (d) => d.accept());
+  await page.getByRole("button", { name: `Revoke ${prefix}` }).click();
+  await expect(page.getByTestId(`key-${prefix}`)).toContainText("revoked");
+
+  await page.goto(`/members?org=${slug}`);
+  await page.getByLabel("Email").fill(`viewer-${slug}@e2e.test`);
+  await page.getByLabel("Role").selectOption("viewer");
+  await page.getByLabel("Password for a new account").fill("viewer-password-1");
+  await page.getByRole("button", { name: "Add member" }).click();
+  await expect(page.getByRole("status")).toContainText("Added");
+  await screenshots(page, "members");
+
+  await signOut(page);
+
+  // A viewer signs in, sees the dashboards of their organisation but no admin pages.
+  await signIn(page, `viewer-${slug}@e2e.test`, "viewer-password-1");
+  await expect(page.getByRole("link", { name: "API keys" })).toHaveCount(0);
+  await expect(page.getByRole("link", { name: "Organisations" })).toHaveCount(0);
+  for (const path of ["/keys", "/members", "/orgs", "/audit"]) {
+    const res = await page.goto(path);
+    expect(res?.status(), path).toBe(404);
+  }
+  await signOut(page);
+});
