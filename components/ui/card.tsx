@@ -2,7 +2,7 @@ import type { ReactNode } from "react";
 
 export function Card({ title, action, children, className = "" }: { title?: ReactNode; action?: ReactNode; children: ReactNode; className?: string }) {
   return (
-    <section className={`rounded-lg border border-border bg-surface p-4 shadow-sm ${className}`}>
+    <section className={`min-w-0 rounded-lg border border-border bg-surface p-4 shadow-sm ${className}`}>
       {title || action ? (
         <header className="mb-3 flex items-center justify-between gap-2">
           {title ? <h2 className="text-sm font-semibold text-foreground">{title}</h2> : <span />}

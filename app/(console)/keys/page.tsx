@@ -29,7 +29,7 @@ export default async function ApiKeysPage({ searchParams }: { searchParams: Prom
           </>
         }
       />
-      <div className="grid gap-6 lg:grid-cols-[1fr_20rem]">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
         <Card title={`${keys.length} key${keys.length === 1 ? "" : "s"}`}>
           {keys.length === 0 ? (
             <EmptyState title="No API keys yet">Create one to start sending usage events.</EmptyState>

@@ -24,7 +24,7 @@ export default async function MembersPage({ searchParams }: { searchParams: Prom
   return (
     <>
       <PageHeader title="Members" description={`People who can sign in to ${org.name}.`} />
-      <div className="grid gap-6 lg:grid-cols-[1fr_20rem]">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
         <Card title={`${members.length} member${members.length === 1 ? "" : "s"}`}>
           <MembersTable orgId={org.id} members={members} canManageOwners={canManageOwners} selfEmail={actor.email} />
         </Card>

@@ -13,7 +13,7 @@ export default async function OrganizationsPage() {
   return (
     <>
       <PageHeader title="Organisations" description="Every organisation on this Spendline instance." />
-      <div className="grid gap-6 lg:grid-cols-[1fr_20rem]">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
         <Card title={`${orgs.length} organisation${orgs.length === 1 ? "" : "s"}`}>
           {orgs.length === 0 ? (
             <EmptyState title="No organisations yet">Create the first one with the form, or `npx spendline orgs:create`.</EmptyState>
