@@ -49,7 +49,7 @@ function isAlive(pid: number): boolean {
 // PGlite is one process's database: a second process opening the same files would corrupt them.
 function acquireLock(dir: string): () => void {
   const lockPath = path.join(dir, "spendline.lock");
-  const mine = JSON.stringify({ pid: process.pid, since: new Date().toISOString() });
+  const mine = JSON.stringify({ pid: process.pid, ppid: process.ppid, since: new Date().toISOString(), argv: process.argv.slice(1, 3) });
   try {
     writeFileSync(lockPath, mine, { flag: "wx" });
   } catch (err) {
