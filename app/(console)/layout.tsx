@@ -1,8 +1,8 @@
-import { Suspense } from "react";
 import { ConsoleShell, type ShellOrg } from "@/components/layout/console-shell";
 import { listOrganizations } from "@/lib/server/organizations";
 import { requireUser } from "@/lib/server/session";
 
+// No Suspense around the page: access checks must be able to answer 404 before anything streams.
 export default async function ConsoleLayout({ children }: { children: React.ReactNode }) {
   const actor = await requireUser();
   const orgs: ShellOrg[] = actor.isSuperAdmin
@@ -13,10 +13,8 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
       }))
     : actor.memberships.map((m) => ({ slug: m.slug, name: m.name, role: m.role }));
   return (
-    <Suspense>
-      <ConsoleShell email={actor.email} isSuperAdmin={actor.isSuperAdmin} orgs={orgs}>
-        {children}
-      </ConsoleShell>
-    </Suspense>
+    <ConsoleShell email={actor.email} isSuperAdmin={actor.isSuperAdmin} orgs={orgs}>
+      {children}
+    </ConsoleShell>
   );
 }
