@@ -72,5 +72,6 @@ test("super admin creates an organisation, a member and an API key, then signs o
     const res = await page.goto(path);
     expect(res?.status(), path).toBe(404);
   }
+  await page.goto("/");
   await signOut(page);
 });
