@@ -2,7 +2,8 @@ import { existsSync } from "node:fs";
 import { defineConfig, devices } from "@playwright/test";
 
 const port = Number(process.env.E2E_PORT ?? 3200);
-const baseURL = `http://localhost:${port}`;
+// E2E_BASE_URL points the tests at a server that is already running (e.g. `next dev`).
+const baseURL = process.env.E2E_BASE_URL ?? `http://localhost:${port}`;
 // Debian's Chromium where it exists (Playwright cannot download browsers here), else Playwright's own.
 const executablePath = process.env.CHROMIUM_PATH ?? (existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
 
@@ -25,7 +26,9 @@ export default defineConfig({
     },
   },
   projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"], viewport: { width: 1280, height: 900 } } }],
-  webServer: {
+  webServer: process.env.E2E_BASE_URL
+    ? undefined
+    : {
     // A fresh embedded database per run, or E2E_DATABASE_URL for PostgreSQL.
     command: "node e2e/serve.mjs",
     url: `${baseURL}/api/health`,

@@ -39,7 +39,7 @@ export interface TestDatabase extends Database {
  * Opens a migrated test database for this test file, installs it as the process database and
  * closes (and drops) it after the file's tests.
  */
-export async function useTestDatabase(options: { poolSize?: number } = {}): Promise<TestDatabase> {
+export async function setupTestDatabase(options: { poolSize?: number } = {}): Promise<TestDatabase> {
   const server = testServerUrl();
   let db: TestDatabase;
   let drop = async () => {};
@@ -59,3 +59,6 @@ export async function useTestDatabase(options: { poolSize?: number } = {}): Prom
   });
   return db;
 }
+
+/** The same as setupTestDatabase (older name). */
+export const useTestDatabase = setupTestDatabase;

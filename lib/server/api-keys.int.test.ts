@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { prisma } from "@/lib/db/client";
-import { useTestDatabase } from "@/test/database";
+import { setupTestDatabase } from "@/test/database";
 import { makeMember, makeOrg, SYSTEM } from "@/test/fixtures";
 import { authenticateApiKey, createApiKey, listApiKeys, revokeApiKey } from "./api-keys";
 
-await useTestDatabase();
+await setupTestDatabase();
 
 describe("API keys", () => {
   it("stores only the prefix and a hash, and authenticates the whole key", async () => {
