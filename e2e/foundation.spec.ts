@@ -75,3 +75,34 @@ test("super admin creates an organisation, a member and an API key, then signs o
   await page.goto("/");
   await signOut(page);
 });
+
+test("a disabled account loses access on its next request", async ({ page, browser }) => {
+  const slug = uniqueSlug("dis");
+  const email = `owner-${slug}@e2e.test`;
+  await signIn(page, ADMIN.email, ADMIN.password);
+  await page.goto("/orgs");
+  await page.getByLabel("Name").fill(`Disabled Test ${slug}`);
+  await page.getByLabel("Slug").fill(slug);
+  await page.getByRole("button", { name: "Create organisation" }).click();
+  await expect(page.getByRole("link", { name: `Disabled Test ${slug}` })).toBeVisible();
+  await page.goto(`/members?org=${slug}`);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Role").selectOption("owner");
+  await page.getByLabel("Password for a new account").fill("owner-password-1");
+  await page.getByRole("button", { name: "Add member" }).click();
+  await expect(page.getByText(`Added ${email}`)).toBeVisible();
+
+  const ownerContext = await browser.newContext();
+  const owner = await ownerContext.newPage();
+  await signIn(owner, email, "owner-password-1");
+  await owner.goto(`/keys?org=${slug}`);
+  await expect(owner.getByRole("heading", { level: 1, name: "API keys" })).toBeVisible();
+
+  await page.getByRole("button", { name: "Disable" }).click();
+  await expect(page.getByText(`Disabled ${email}`)).toBeVisible();
+
+  await owner.goto(`/keys?org=${slug}`);
+  await expect(owner).toHaveURL(/\/login/);
+  await expect(owner.getByText("This account is disabled")).toBeVisible();
+  await ownerContext.close();
+});
