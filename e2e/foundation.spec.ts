@@ -99,7 +99,7 @@ test("a disabled account loses access on its next request", async ({ page, brows
   await expect(owner.getByRole("heading", { level: 1, name: "API keys" })).toBeVisible();
 
   await page.getByRole("button", { name: "Disable" }).click();
-  await expect(page.getByText(`Disabled ${email}`)).toBeVisible();
+  await expect(page.getByRole("button", { name: "Enable" })).toBeVisible();
 
   await owner.goto(`/keys?org=${slug}`);
   await expect(owner).toHaveURL(/\/login/);
