@@ -1,0 +1,120 @@
+import { describe, expect, it } from "vitest";
+import { prisma } from "@/lib/db/client";
+import { useTestDatabase } from "@/test/database";
+import { makeOrg, SYSTEM } from "@/test/fixtures";
+import { invalidatePriceCatalog } from "../pricing";
+import { checkBudget, sweepExpiredReservations } from "./check";
+import { getBudget, listBudgets, setBudget } from "./manage";
+import { recordTestEvent } from "./spend-fixture";
+import { verifyBudgetCounters } from "./verify";
+
+const database = await useTestDatabase();
+
+describe("budget check", () => {
+  it(`with $1.00 left on a hard budget, 20 parallel $0.10 checks give exactly 10 allow and 10 block (${database.kind})`, async () => {
+    const org = await makeOrg();
+    await setBudget(SYSTEM, org.id, { scope: "organization", limitUsd: "5", mode: "hard", warnPercent: 100 });
+    await recordTestEvent(org.id, { costUsd: "4" });
+    const results = await Promise.all(Array.from({ length: 20 }, () => checkBudget(org.id, { estimated_cost_usd: "0.10" })));
+    const decisions = results.map((r) => r.decision);
+    expect(decisions.filter((d) => d === "allow" || d === "warn")).toHaveLength(10);
+    expect(decisions.filter((d) => d === "block")).toHaveLength(10);
+    expect(results.filter((r) => r.reservationId).length).toBe(10);
+    const [budget] = await listBudgets(SYSTEM, org.id);
+    expect(budget).toMatchObject({ spentUsd: "4", reservedUsd: "1", remainingUsd: "0" });
+    expect(await verifyBudgetCounters()).toEqual([]);
+  });
+
+  it("reserves against every budget in scope and blocks when any hard one is full", async () => {
+    const org = await makeOrg();
+    await setBudget(SYSTEM, org.id, { scope: "organization", limitUsd: "100", mode: "hard" });
+    await setBudget(SYSTEM, org.id, { scope: "project", scopeKey: "chatbot", limitUsd: "10", mode: "hard" });
+    await setBudget(SYSTEM, org.id, { scope: "user", scopeKey: "alice", limitUsd: "1", mode: "hard" });
+    const first = await checkBudget(org.id, { project: "chatbot", user: "alice", estimated_cost_usd: "0.6" });
+    expect(first.decision).toBe("allow");
+    expect(first.budgets.map((b) => [b.scope, b.reservedUsd])).toEqual([["organization", "0.6"], ["project", "0.6"], ["user", "0.6"]]);
+    const second = await checkBudget(org.id, { project: "chatbot", user: "alice", estimated_cost_usd: "0.6" });
+    expect(second.decision).toBe("block");
+    expect(second.reservationId).toBeNull();
+    // Nothing was reserved by the blocked check, not even on the budgets that had room.
+    expect(second.budgets.map((b) => b.reservedUsd)).toEqual(["0.6", "0.6", "0.6"]);
+    // Another user of the same project still fits.
+    expect((await checkBudget(org.id, { project: "chatbot", user: "bob", estimated_cost_usd: "0.6" })).decision).toBe("allow");
+  });
+
+  it("answers allow without a reservation when no budget is in scope", async () => {
+    const org = await makeOrg();
+    await setBudget(SYSTEM, org.id, { scope: "project", scopeKey: "other", limitUsd: "1", mode: "hard" });
+    const r = await checkBudget(org.id, { project: "chatbot", estimated_cost_usd: "50" });
+    expect(r).toMatchObject({ decision: "allow", reservationId: null, budgets: [] });
+  });
+
+  it("warns when spent + reserved reaches the warning threshold after the reservation", async () => {
+    const org = await makeOrg();
+    await setBudget(SYSTEM, org.id, { scope: "organization", limitUsd: "10", warnPercent: 50 });
+    expect((await checkBudget(org.id, { estimated_cost_usd: "4.99" })).decision).toBe("allow");
+    const warned = await checkBudget(org.id, { estimated_cost_usd: "0.01" });
+    expect(warned.decision).toBe("warn");
+    expect(warned.reservationId).not.toBeNull();
+  });
+
+  it("settles a reservation with the event's actual cost", async () => {
+    const org = await makeOrg();
+    await setBudget(SYSTEM, org.id, { scope: "organization", limitUsd: "10", mode: "hard" });
+    const check = await checkBudget(org.id, { estimated_cost_usd: "2" });
+    await recordTestEvent(org.id, { costUsd: "0.5", reservationId: check.reservationId! });
+    const [budget] = await listBudgets(SYSTEM, org.id);
+    expect(budget).toMatchObject({ spentUsd: "0.5", reservedUsd: "0" });
+    const db = await prisma();
+    expect(await db.reservation.findUniqueOrThrow({ where: { id: check.reservationId! } })).toMatchObject({ status: "settled" });
+    // A second event with the same reservation id releases nothing more.
+    await recordTestEvent(org.id, { costUsd: "0.5", reservationId: check.reservationId! });
+    expect((await listBudgets(SYSTEM, org.id))[0]).toMatchObject({ spentUsd: "1", reservedUsd: "0" });
+    expect(await verifyBudgetCounters()).toEqual([]);
+  });
+
+  it("lets reservations expire without any job, and sweeps them", async () => {
+    const org = await makeOrg();
+    await setBudget(SYSTEM, org.id, { scope: "organization", limitUsd: "1", mode: "hard" });
+    const t0 = new Date("2026-01-15T12:00:00Z");
+    expect((await checkBudget(org.id, { estimated_cost_usd: "1" }, { now: t0 })).reservationId).not.toBeNull();
+    expect((await checkBudget(org.id, { estimated_cost_usd: "1" }, { now: new Date(t0.getTime() + 1000) })).decision).toBe("block");
+    const later = new Date(t0.getTime() + 601_000);
+    // Listing already ignores the expired reservation; the next check releases it.
+    expect((await listBudgets(SYSTEM, org.id, { now: later }))[0].reservedUsd).toBe("0");
+    const afterExpiry = await checkBudget(org.id, { estimated_cost_usd: "1" }, { now: later });
+    expect(afterExpiry.decision).toBe("warn");
+    expect(afterExpiry.budgets[0].reservedUsd).toBe("1");
+    const muchLater = new Date(t0.getTime() + 1_300_000);
+    expect(await sweepExpiredReservations(muchLater)).toBe(2);
+    const db = await prisma();
+    expect(await db.reservation.count({ where: { orgId: org.id, status: "expired" } })).toBe(2);
+    expect((await getBudget(SYSTEM, (await listBudgets(SYSTEM, org.id))[0].id, { now: muchLater })).budget.reservedUsd).toBe("0");
+  });
+
+  it("asks to confirm over a soft limit, reserving nothing, with an override token", async () => {
+    const org = await makeOrg();
+    await setBudget(SYSTEM, org.id, { scope: "user", scopeKey: "alice", limitUsd: "1", mode: "soft" });
+    await recordTestEvent(org.id, { costUsd: "0.95", user: "alice" });
+    const r = await checkBudget(org.id, { user: "alice", estimated_cost_usd: "0.10" });
+    expect(r.decision).toBe("confirm");
+    expect(r.reservationId).toBeNull();
+    expect(r.overrideToken).toMatch(/^spo1\./);
+    expect(r.budgets[0]).toMatchObject({ scope: "user", reservedUsd: "0", spentUsd: "0.95", remainingUsd: "0.05", mode: "soft" });
+  });
+
+  it("prices a token estimate with the catalog, and rejects an unknown model", async () => {
+    const org = await makeOrg();
+    const db = await prisma();
+    await db.modelPrice.create({ data: { provider: "openai", model: "gpt-test-check", inputPerMtok: "2.5", outputPerMtok: "10", effectiveFrom: new Date("2020-01-01T00:00:00Z") } });
+    await db.modelPrice.create({ data: { provider: "openai", model: "gpt-test-check", inputPerMtok: "5", outputPerMtok: "20", effectiveFrom: new Date("2099-01-01T00:00:00Z") } });
+    invalidatePriceCatalog();
+    await setBudget(SYSTEM, org.id, { scope: "organization", limitUsd: "10" });
+    const r = await checkBudget(org.id, { provider: "openai", model: "gpt-test-check", estimated_input_tokens: 1000, estimated_output_tokens: 500 });
+    expect(r.estimateUsd).toBe("0.0075");
+    expect(r.budgets[0].reservedUsd).toBe("0.0075");
+    await expect(checkBudget(org.id, { model: "no-such-model", estimated_input_tokens: 1, estimated_output_tokens: 1 })).rejects.toMatchObject({ code: "validation_failed" });
+    await expect(checkBudget(org.id, { estimated_input_tokens: 1 })).rejects.toMatchObject({ code: "validation_failed" });
+    await expect(checkBudget(org.id, { estimated_cost_usd: "-1" })).rejects.toMatchObject({ code: "validation_failed" });
+  });
+});

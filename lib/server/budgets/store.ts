@@ -1,0 +1,222 @@
+// SQL shared by checks, ingest and the console: period counters, their locks, reservations.
+//
+// Locking rule (it is what keeps parallel checks from overshooting and keeps transactions
+// free of deadlocks): a transaction first locks every budget_periods row it will touch, all
+// at once and ordered by id, and only then deletes reservation links or changes reservation
+// rows. Reservation links are only ever deleted by a transaction holding the link's period row.
+import { Prisma, type Prisma as PrismaNs } from "@/lib/generated/prisma/client";
+import { dec, type Decimal } from "@/lib/money";
+import { periodContaining, type BudgetPeriodKind, type PeriodRange } from "@/lib/budgets/periods";
+
+export type Tx = PrismaNs.TransactionClient;
+
+export interface ScopedBudget {
+  id: string;
+  orgId: string;
+  scope: "organization" | "project" | "user";
+  scopeKey: string;
+  projectId: string | null;
+  endUserId: string | null;
+  period: BudgetPeriodKind;
+  limitUsd: Decimal;
+  warnPercent: number;
+  mode: "soft" | "hard";
+}
+
+export interface PeriodCounter {
+  id: string;
+  budgetId: string;
+  periodStart: Date;
+  periodEnd: Date;
+  spent: Decimal;
+  reserved: Decimal;
+}
+
+type BudgetRecord = {
+  id: string;
+  orgId: string;
+  scope: ScopedBudget["scope"];
+  scopeKey: string;
+  projectId: string | null;
+  endUserId: string | null;
+  period: BudgetPeriodKind;
+  limitUsd: { toString(): string };
+  warnPercent: number;
+  mode: ScopedBudget["mode"];
+};
+
+export function toScopedBudget(b: BudgetRecord): ScopedBudget {
+  return {
+    id: b.id,
+    orgId: b.orgId,
+    scope: b.scope,
+    scopeKey: b.scopeKey,
+    projectId: b.projectId,
+    endUserId: b.endUserId,
+    period: b.period,
+    limitUsd: dec(b.limitUsd),
+    warnPercent: b.warnPercent,
+    mode: b.mode,
+  };
+}
+
+const SCOPE_ORDER = { organization: 0, project: 1, user: 2 } as const;
+
+export function byScope<T extends { scope: ScopedBudget["scope"] }>(a: T, b: T): number {
+  return SCOPE_ORDER[a.scope] - SCOPE_ORDER[b.scope];
+}
+
+/** Active budgets that a call by this end user in this project counts against. */
+export async function budgetsInScopeByKey(tx: Tx, orgId: string, scope: { project: string | null; user: string | null }): Promise<ScopedBudget[]> {
+  const rows = await tx.budget.findMany({
+    where: {
+      orgId,
+      active: true,
+      OR: [
+        { scope: "organization" },
+        ...(scope.project !== null ? [{ scope: "project" as const, scopeKey: scope.project }] : []),
+        ...(scope.user !== null ? [{ scope: "user" as const, scopeKey: scope.user }] : []),
+      ],
+    },
+  });
+  return rows.map(toScopedBudget).sort(byScope);
+}
+
+export async function budgetsInScopeById(tx: Tx, orgId: string, scope: { projectId: string | null; endUserId: string | null }): Promise<ScopedBudget[]> {
+  const rows = await tx.budget.findMany({
+    where: {
+      orgId,
+      active: true,
+      OR: [
+        { scope: "organization" },
+        ...(scope.projectId !== null ? [{ scope: "project" as const, projectId: scope.projectId }] : []),
+        ...(scope.endUserId !== null ? [{ scope: "user" as const, endUserId: scope.endUserId }] : []),
+      ],
+    },
+  });
+  return rows.map(toScopedBudget).sort(byScope);
+}
+
+export function currentPeriod(budget: Pick<ScopedBudget, "period">, at: Date): PeriodRange {
+  return periodContaining(budget.period, at);
+}
+
+type CounterRow = { id: string; budget_id: string; period_start: Date; period_end: Date; spent_usd: unknown; reserved_usd: unknown };
+
+function toCounter(r: CounterRow): PeriodCounter {
+  return {
+    id: r.id,
+    budgetId: r.budget_id,
+    periodStart: new Date(r.period_start),
+    periodEnd: new Date(r.period_end),
+    spent: dec(r.spent_usd as string),
+    reserved: dec(r.reserved_usd as string),
+  };
+}
+
+export function counterKey(budgetId: string, periodStart: Date): string {
+  return `${budgetId}@${periodStart.toISOString()}`;
+}
+
+/**
+ * Creates the missing period counters of `targets` and locks them, plus the rows `extraIds`,
+ * in id order. Returns every locked counter keyed by counterKey().
+ */
+export async function lockPeriodCounters(tx: Tx, targets: { budgetId: string; range: PeriodRange }[], extraIds: string[] = []): Promise<Map<string, PeriodCounter>> {
+  // Inserts go in budget id order so that two transactions creating the same new rows queue
+  // behind each other instead of each holding one.
+  const sorted = [...targets].sort((a, b) => (a.budgetId < b.budgetId ? -1 : a.budgetId > b.budgetId ? 1 : 0));
+  const ids = sorted.map((t) => t.budgetId);
+  const starts = sorted.map((t) => t.range.start.toISOString());
+  const ends = sorted.map((t) => t.range.end.toISOString());
+  if (sorted.length > 0) {
+    await tx.$executeRaw`
+      INSERT INTO budget_periods (budget_id, period_start, period_end)
+      SELECT b, s, e FROM unnest(${ids}::uuid[], ${starts}::timestamptz[], ${ends}::timestamptz[]) AS t(b, s, e)
+      ON CONFLICT (budget_id, period_start) DO NOTHING`;
+  }
+  const rows = await tx.$queryRaw<CounterRow[]>`
+    SELECT id, budget_id, period_start, period_end, spent_usd::text AS spent_usd, reserved_usd::text AS reserved_usd
+    FROM budget_periods
+    WHERE (budget_id, period_start) IN (SELECT b, s FROM unnest(${ids}::uuid[], ${starts}::timestamptz[]) AS t(b, s))
+       OR id = ANY(${extraIds}::uuid[])
+    ORDER BY id
+    FOR UPDATE`;
+  const out = new Map<string, PeriodCounter>();
+  for (const r of rows) {
+    const c = toCounter(r);
+    out.set(counterKey(c.budgetId, c.periodStart), c);
+  }
+  return out;
+}
+
+/**
+ * Releases reservations that have expired from the given (locked) counters, so that an
+ * expired reservation stops counting without any background job. Updates `counters` in place.
+ */
+export async function releaseExpiredReservations(tx: Tx, counters: PeriodCounter[], now: Date): Promise<void> {
+  if (counters.length === 0) return;
+  const ids = counters.map((c) => c.id);
+  const released = await tx.$queryRaw<{ id: string; reserved_usd: string }[]>`
+    WITH gone AS (
+      DELETE FROM reservation_budgets rb USING reservations r
+      WHERE rb.reservation_id = r.id AND rb.budget_period_id = ANY(${ids}::uuid[]) AND r.expires_at <= ${now.toISOString()}::timestamptz
+      RETURNING rb.budget_period_id AS period_id, r.amount_usd AS amount
+    ), totals AS (
+      SELECT period_id, sum(amount) AS amount FROM gone GROUP BY period_id
+    )
+    UPDATE budget_periods bp SET reserved_usd = bp.reserved_usd - t.amount, updated_at = now()
+    FROM totals t WHERE bp.id = t.period_id
+    RETURNING bp.id, bp.reserved_usd::text AS reserved_usd`;
+  for (const r of released) {
+    const c = counters.find((x) => x.id === r.id);
+    if (c) c.reserved = dec(r.reserved_usd);
+  }
+}
+
+/** Extensions in force at `at`, summed per budget. */
+export async function activeExtensions(tx: Tx, budgetIds: string[], at: Date): Promise<Map<string, Decimal>> {
+  const out = new Map<string, Decimal>();
+  if (budgetIds.length === 0) return out;
+  const rows = await tx.budgetOverride.groupBy({
+    by: ["budgetId"],
+    where: { budgetId: { in: budgetIds }, kind: "extension", createdAt: { lte: at }, OR: [{ validUntil: null }, { validUntil: { gt: at } }] },
+    _sum: { amountUsd: true },
+  });
+  for (const r of rows) if (r.budgetId) out.set(r.budgetId, dec(r._sum.amountUsd));
+  return out;
+}
+
+/** Sum of raw event costs a budget counts for one period (what its counter must equal). */
+export async function rawSpend(tx: Tx, budget: Pick<ScopedBudget, "orgId" | "scope" | "projectId" | "endUserId">, range: PeriodRange): Promise<Decimal> {
+  const scopeFilter =
+    budget.scope === "project"
+      ? Prisma.sql`AND project_id = ${budget.projectId}::uuid`
+      : budget.scope === "user"
+        ? Prisma.sql`AND end_user_id = ${budget.endUserId}::uuid`
+        : Prisma.empty;
+  const [row] = await tx.$queryRaw<{ total: string | null }[]>`
+    SELECT sum(cost_usd)::text AS total FROM usage_events
+    WHERE org_id = ${budget.orgId}::uuid AND occurred_at >= ${range.start.toISOString()}::timestamptz AND occurred_at < ${range.end.toISOString()}::timestamptz ${scopeFilter}`;
+  return dec(row?.total ?? "0");
+}
+
+const RETRYABLE = new Set(["P2034", "40P01", "40001"]);
+
+function isRetryable(err: unknown, depth = 0): boolean {
+  if (!err || typeof err !== "object" || depth > 4) return false;
+  const e = err as { code?: unknown; originalCode?: unknown; cause?: unknown; meta?: { code?: unknown } };
+  for (const c of [e.code, e.originalCode, e.meta?.code]) if (typeof c === "string" && RETRYABLE.has(c)) return true;
+  return isRetryable(e.cause, depth + 1);
+}
+
+/** Runs a transaction again when PostgreSQL aborted it for a deadlock or serialization failure. */
+export async function withRetry<T>(fn: () => Promise<T>, attempts = 4): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (i >= attempts || !isRetryable(err)) throw err;
+    }
+  }
+}

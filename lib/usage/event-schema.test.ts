@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import { parseUsageEvent } from "./event-schema";
+
+const now = new Date("2026-03-15T12:00:00Z");
+
+function ok(raw: unknown) {
+  const r = parseUsageEvent(raw, now);
+  if (!r.ok) throw new Error(r.error.message);
+  return r.event;
+}
+
+function fail(raw: unknown) {
+  const r = parseUsageEvent(raw, now);
+  if (r.ok) throw new Error("expected a validation error");
+  return r.error;
+}
+
+describe("parseUsageEvent", () => {
+  it("accepts a minimal event, ignores unknown fields and the organization field", () => {
+    const e = ok({ event_id: "e1", organization: "other-org", surprise: 1, model: "gpt-4o", input_tokens: 10 });
+    expect(e.event_id).toBe("e1");
+    expect("organization" in e).toBe(false);
+    expect(e.tokens).toEqual({ inputUncached: 10, cacheRead: 0, cacheWrite: 0, output: 0, reasoning: 0 });
+  });
+
+  it("requires event_id of at most 128 characters", () => {
+    expect(fail({ model: "x" }).details.field).toBe("event_id");
+    expect(fail({ event_id: "x".repeat(129) }).message).toMatch(/event_id must be at most 128/);
+  });
+
+  it("accepts timestamps from 35 days ago to 5 minutes ahead", () => {
+    expect(ok({ event_id: "a", timestamp: "2026-02-09T12:00:01Z" }).timestamp?.toISOString()).toBe("2026-02-09T12:00:01.000Z");
+    expect(ok({ event_id: "a", timestamp: "2026-03-15T12:04:00+00:00" }).timestamp).toBeInstanceOf(Date);
+    expect(ok({ event_id: "a", timestamp: "2026-03-15T10:00:00" }).timestamp?.toISOString()).toBe("2026-03-15T10:00:00.000Z");
+    expect(fail({ event_id: "a", timestamp: "2026-02-08T11:59:59Z" }).details.field).toBe("timestamp");
+    expect(fail({ event_id: "a", timestamp: "2026-03-15T12:06:00Z" }).message).toMatch(/future/);
+    expect(fail({ event_id: "a", timestamp: "yesterday" }).details.field).toBe("timestamp");
+  });
+
+  it("names the field in every message", () => {
+    expect(fail({ event_id: "a", input_tokens: -1 }).message).toMatch(/^input_tokens/);
+    expect(fail({ event_id: "a", output_tokens: 1.5 }).message).toMatch(/^output_tokens/);
+    expect(fail({ event_id: "a", input_tokens: 5, cache_read_tokens: 6 }).details.field).toBe("cache_read_tokens");
+    expect(fail({ event_id: "a", output_tokens: 5, reasoning_tokens: 6 }).details.field).toBe("reasoning_tokens");
+    expect(fail({ event_id: "a", cost_usd: "abc" }).message).toMatch(/^cost_usd/);
+    expect(fail({ event_id: "a", metadata: [1] }).message).toMatch(/^metadata/);
+    expect(fail({ event_id: "a", reservation_id: "nope" }).message).toMatch(/^reservation_id/);
+    expect(fail({ event_id: "a", success: "yes" }).message).toMatch(/^success/);
+    expect(fail({ event_id: "a", prompt: "a\u0000b" }).message).toMatch(/^prompt/);
+    expect(fail("not an object").details.field).toBe("event");
+  });
+
+  it("hashes the parsed event: key order and ignored fields do not matter, values do", () => {
+    const a = ok({ event_id: "h", model: "m", input_tokens: 3, metadata: { x: 1, y: [1, 2] } });
+    const b = ok({ metadata: { y: [1, 2], x: 1 }, input_tokens: 3, organization: "zzz", model: "m", event_id: "h", extra: true });
+    const c = ok({ event_id: "h", model: "m", input_tokens: 4, metadata: { x: 1, y: [1, 2] } });
+    expect(a.bodyHash).toBe(b.bodyHash);
+    expect(a.bodyHash).not.toBe(c.bodyHash);
+  });
+
+  it("keeps a client-reported cost as an exact decimal string", () => {
+    expect(ok({ event_id: "c", cost_usd: "0.000001250000" }).cost_usd).toBe("0.000001250000");
+    expect(ok({ event_id: "c", cost_usd: 0.1 }).cost_usd).toBe("0.1");
+  });
+
+  it("stores message arrays sent as prompt as JSON text", () => {
+    expect(ok({ event_id: "p", prompt: [{ role: "user", content: "hi" }] }).prompt).toBe('[{"role":"user","content":"hi"}]');
+  });
+});

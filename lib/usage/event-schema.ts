@@ -1,0 +1,209 @@
+// The ingest event of SPEC §5, validated with zod. Unknown fields are dropped (an `organization`
+// field never reaches the data layer); every message names its field. The body hash is taken over
+// the parsed event, so key order and ignored fields do not make a replay look like a conflict.
+import { createHash } from "node:crypto";
+import { z } from "zod";
+import { projectKeySchema } from "@/lib/schemas";
+import { MAX_TOKEN_COUNT, normalizeTokens, TokenCountError, type TokenCounts, type UsageFormat } from "./normalize";
+
+export const MAX_EVENTS_PER_BATCH = 1000;
+export const MAX_BODY_BYTES = 5 * 1024 * 1024;
+export const TIMESTAMP_MAX_AGE_MS = 35 * 24 * 60 * 60 * 1000;
+export const TIMESTAMP_MAX_AHEAD_MS = 5 * 60 * 1000;
+
+const ISO_TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
+
+// PostgreSQL text and jsonb cannot hold NUL characters.
+const NO_NUL = (s: string) => !s.includes("\u0000");
+
+function text(field: string, max: number) {
+  return z
+    .string({ message: `${field} must be a string.` })
+    .max(max, `${field} must be at most ${max} characters.`)
+    .refine(NO_NUL, `${field} must not contain NUL characters.`);
+}
+
+function optionalText(field: string, max: number) {
+  return text(field, max)
+    .transform((s) => s.trim())
+    .transform((s) => (s === "" ? undefined : s))
+    .optional()
+    .nullable()
+    .transform((s) => s ?? undefined);
+}
+
+function tokenCount(field: string) {
+  return z
+    .number({ message: `${field} must be a number.` })
+    .int(`${field} must be an integer.`)
+    .min(0, `${field} must not be negative.`)
+    .max(MAX_TOKEN_COUNT, `${field} must be at most ${MAX_TOKEN_COUNT}.`)
+    .optional()
+    .nullable()
+    .transform((n) => n ?? undefined);
+}
+
+/** Prompt and response may be sent as text or as the provider's message array; stored as text. */
+function content(field: string) {
+  return z
+    .union([z.string(), z.array(z.unknown()), z.record(z.string(), z.unknown())], { message: `${field} must be a string, an array or an object.` })
+    .transform((v) => (typeof v === "string" ? v : JSON.stringify(v)))
+    .refine(NO_NUL, `${field} must not contain NUL characters.`)
+    .optional()
+    .nullable()
+    .transform((s) => s ?? undefined);
+}
+
+const timestampSchema = z
+  .string({ message: "timestamp must be an ISO 8601 string." })
+  .regex(ISO_TIMESTAMP, "timestamp must be an ISO 8601 date-time.")
+  .transform((s, ctx) => {
+    const m = ISO_TIMESTAMP.exec(s)!;
+    const withZone = m[4] === undefined ? `${s}T00:00:00Z` : m[7] === undefined ? `${s.replace(" ", "T")}Z` : s.replace(" ", "T");
+    const ms = Date.parse(withZone);
+    if (Number.isNaN(ms)) {
+      ctx.addIssue({ code: "custom", message: "timestamp is not a valid date-time." });
+      return z.NEVER;
+    }
+    return new Date(ms);
+  });
+
+const decimalSchema = z
+  .union([z.string(), z.number()], { message: "cost_usd must be a decimal string or a number." })
+  .transform((v) => (typeof v === "number" ? String(v) : v.trim()))
+  .refine((s) => /^\d{1,12}(\.\d{1,12})?$/.test(s), "cost_usd must be a non-negative decimal with at most 12 decimal places.")
+  .optional()
+  .nullable()
+  .transform((s) => s ?? undefined);
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const usageEventSchema = z.object(
+  {
+    event_id: z
+      .string({ message: "event_id is required and must be a string." })
+      .min(1, "event_id must not be empty.")
+      .max(128, "event_id must be at most 128 characters.")
+      .refine(NO_NUL, "event_id must not contain NUL characters."),
+    timestamp: timestampSchema.optional().nullable().transform((d) => d ?? undefined),
+    provider: optionalText("provider", 100).transform((s) => s?.toLowerCase()),
+    model: optionalText("model", 200),
+    input_tokens: tokenCount("input_tokens"),
+    cache_read_tokens: tokenCount("cache_read_tokens"),
+    cache_write_tokens: tokenCount("cache_write_tokens"),
+    output_tokens: tokenCount("output_tokens"),
+    reasoning_tokens: tokenCount("reasoning_tokens"),
+    duration_ms: z
+      .number({ message: "duration_ms must be a number." })
+      .min(0, "duration_ms must not be negative.")
+      .max(MAX_TOKEN_COUNT, `duration_ms must be at most ${MAX_TOKEN_COUNT}.`)
+      .transform((n) => Math.round(n))
+      .optional()
+      .nullable()
+      .transform((n) => n ?? undefined),
+    success: z.boolean({ message: "success must be true or false." }).optional().nullable().transform((b) => b ?? undefined),
+    error: content("error"),
+    user: optionalText("user", 256),
+    user_email: optionalText("user_email", 320),
+    user_name: optionalText("user_name", 200),
+    project: z
+      .string({ message: "project must be a string." })
+      .pipe(projectKeySchema)
+      .optional()
+      .nullable()
+      .transform((s) => s ?? undefined),
+    document: optionalText("document", 512),
+    category: optionalText("category", 100),
+    purpose_detail: optionalText("purpose_detail", 10_000),
+    prompt: content("prompt"),
+    response: content("response"),
+    metadata: z
+      .record(z.string(), z.unknown(), { message: "metadata must be an object." })
+      .refine((m) => NO_NUL(JSON.stringify(m)), "metadata must not contain NUL characters.")
+      .optional()
+      .nullable()
+      .transform((m) => m ?? undefined),
+    cost_usd: decimalSchema,
+    reservation_id: z
+      .string({ message: "reservation_id must be a string." })
+      .regex(UUID, "reservation_id must be a UUID.")
+      .optional()
+      .nullable()
+      .transform((s) => s?.toLowerCase() ?? undefined),
+    override_token: optionalText("override_token", 4096),
+    usage: z
+      .record(z.string(), z.unknown(), { message: "usage must be an object." })
+      .optional()
+      .nullable()
+      .transform((u) => u ?? undefined),
+  },
+  { message: "Each event must be a JSON object." },
+);
+
+export type UsageEventInput = z.output<typeof usageEventSchema>;
+
+export interface ParsedUsageEvent extends UsageEventInput {
+  tokens: TokenCounts;
+  usageFormat: UsageFormat;
+  /** Hash of the parsed event: equal for replays, different for a changed body. */
+  bodyHash: string;
+}
+
+export interface EventValidationError {
+  code: "validation_failed";
+  message: string;
+  details: { field: string; issues: { field: string; message: string }[] };
+}
+
+export type EventParseResult = { ok: true; event: ParsedUsageEvent } | { ok: false; eventId: string | null; error: EventValidationError };
+
+function fieldName(path: readonly PropertyKey[]): string {
+  return path.length ? path.map(String).join(".") : "event";
+}
+
+function invalid(eventId: string | null, issues: { field: string; message: string }[]): EventParseResult {
+  const first = issues[0];
+  return { ok: false, eventId, error: { code: "validation_failed", message: first.message, details: { field: first.field, issues } } };
+}
+
+/** Validates one event at `now`: fields, token arithmetic and the accepted timestamp window. */
+export function parseUsageEvent(raw: unknown, now: Date = new Date()): EventParseResult {
+  const eventId = typeof raw === "object" && raw !== null && typeof (raw as { event_id?: unknown }).event_id === "string" ? (raw as { event_id: string }).event_id : null;
+  const parsed = usageEventSchema.safeParse(raw);
+  if (!parsed.success) {
+    return invalid(
+      eventId,
+      parsed.error.issues.map((i) => ({ field: fieldName(i.path), message: i.path.length && !i.message.startsWith(fieldName(i.path)) ? `${fieldName(i.path)}: ${i.message}` : i.message })),
+    );
+  }
+  const data = parsed.data;
+  if (data.timestamp) {
+    const t = data.timestamp.getTime();
+    if (t < now.getTime() - TIMESTAMP_MAX_AGE_MS) return invalid(eventId, [{ field: "timestamp", message: "timestamp is more than 35 days in the past." }]);
+    if (t > now.getTime() + TIMESTAMP_MAX_AHEAD_MS) return invalid(eventId, [{ field: "timestamp", message: "timestamp is more than 5 minutes in the future." }]);
+  }
+  let normalized: ReturnType<typeof normalizeTokens>;
+  try {
+    normalized = normalizeTokens(data);
+  } catch (err) {
+    if (err instanceof TokenCountError) return invalid(eventId, [{ field: err.field, message: err.message }]);
+    throw err;
+  }
+  return { ok: true, event: { ...data, tokens: normalized.tokens, usageFormat: normalized.format, bodyHash: hashUsageEvent(data) } };
+}
+
+/** JSON with object keys sorted at every depth and undefined members left out. */
+export function canonicalJson(value: unknown): string {
+  if (value === undefined) return "null";
+  if (value === null || typeof value !== "object") return JSON.stringify(value);
+  if (value instanceof Date) return JSON.stringify(value.toISOString());
+  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? "null" : canonicalJson(v))).join(",")}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+}
+
+export function hashUsageEvent(event: UsageEventInput): string {
+  return createHash("sha256").update(canonicalJson(event)).digest("hex");
+}
