@@ -268,7 +268,8 @@ export async function importPrices(actor: Actor, prices: PriceVersionInput[], op
   return result;
 }
 
-export const SEED_CATALOG_PATH = path.resolve(import.meta.dirname, "..", "..", "prisma", "prices", "catalog.json");
+// Code bundled by Next.js has no import.meta.dirname; the server runs from the project root.
+export const SEED_CATALOG_PATH = import.meta.dirname ? path.resolve(import.meta.dirname, "..", "..", "prisma", "prices", "catalog.json") : path.resolve("prisma", "prices", "catalog.json");
 
 /** Loads the seed catalog when no price exists yet (start-up, migrate); safe when two instances start at once. */
 export async function seedPriceCatalogIfEmpty(file = SEED_CATALOG_PATH): Promise<number> {

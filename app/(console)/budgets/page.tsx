@@ -1,0 +1,56 @@
+import type { Metadata } from "next";
+import { Card, EmptyState, PageHeader } from "@/components/ui/card";
+import { BudgetsList } from "@/components/budgets/budgets-list";
+import { CreateBudgetForm } from "@/components/budgets/create-budget-form";
+import { listBudgets } from "@/lib/server/budgets";
+import { requireOrgScope } from "@/lib/server/session";
+
+export const metadata: Metadata = { title: "Budgets" };
+
+export default async function BudgetsPage({ searchParams }: { searchParams: Promise<{ org?: string }> }) {
+  const { org: slug } = await searchParams;
+  const { actor, org, role } = await requireOrgScope(slug, "viewer");
+  if (!org) {
+    return (
+      <>
+        <PageHeader title="Budgets" />
+        <EmptyState title="No organisation yet">Create an organisation first.</EmptyState>
+      </>
+    );
+  }
+  const budgets = await listBudgets(actor, org.id);
+  const canManage = role !== "viewer";
+  const active = budgets.filter((b) => b.active);
+  const inactive = budgets.filter((b) => !b.active);
+  return (
+    <>
+      <PageHeader
+        title="Budgets"
+        description={`Spending caps of ${org.name} per organisation, project and end user, in calendar periods (UTC, weeks start on Monday). Projections assume the rate so far continues.`}
+      />
+      <div className={`grid grid-cols-1 gap-6 ${canManage ? "lg:grid-cols-[minmax(0,1fr)_20rem]" : ""}`}>
+        <div className="min-w-0 space-y-6">
+          <Card title={`${active.length} active budget${active.length === 1 ? "" : "s"}`}>
+            {active.length === 0 ? (
+              <EmptyState title="No active budgets">
+                {canManage ? "Create one to cap spend; checks and alerts follow it at once." : "Owners and admins can create budgets."}
+              </EmptyState>
+            ) : (
+              <BudgetsList budgets={active} orgSlug={org.slug} />
+            )}
+          </Card>
+          {inactive.length > 0 ? (
+            <Card title={`${inactive.length} inactive`}>
+              <BudgetsList budgets={inactive} orgSlug={org.slug} />
+            </Card>
+          ) : null}
+        </div>
+        {canManage ? (
+          <Card title="Create budget">
+            <CreateBudgetForm orgId={org.id} />
+          </Card>
+        ) : null}
+      </div>
+    </>
+  );
+}

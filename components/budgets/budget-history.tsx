@@ -1,0 +1,83 @@
+import { Badge } from "@/components/ui/card";
+import { dec } from "@/lib/money";
+import { formatUsd, formatUtc, percentOf } from "./budget-format";
+
+export interface PeriodHistoryView {
+  periodStart: string;
+  periodEnd: string;
+  spentUsd: string;
+}
+
+export interface OverrideView {
+  id: string;
+  kind: "extension" | "confirmation";
+  amountUsd: string | null;
+  validUntil: string | null;
+  active: boolean;
+  reason: string;
+  grantedBy: string | null;
+  eventId: string | null;
+  createdAt: string;
+}
+
+const day = (iso: string) => iso.slice(0, 10);
+const lastDay = (endExclusive: string) => day(new Date(new Date(endExclusive).getTime() - 1).toISOString());
+
+/** Spend per past period against today's limit (the limit may have been different then). */
+export function PeriodHistoryTable({ history, limitUsd }: { history: PeriodHistoryView[]; limitUsd: string }) {
+  const limit = dec(limitUsd);
+  return (
+    <div className="overflow-x-auto">
+      <table className="w-full text-left text-sm">
+        <thead className="text-muted">
+          <tr>
+            <th scope="col" className="py-2 pr-4 font-medium">Period (UTC)</th>
+            <th scope="col" className="py-2 pr-4 text-right font-medium">Spent</th>
+            <th scope="col" className="py-2 text-right font-medium">Of current limit</th>
+          </tr>
+        </thead>
+        <tbody>
+          {history.map((p) => (
+            <tr key={p.periodStart} className="border-t border-border">
+              <td className="py-2 pr-4 whitespace-nowrap">
+                {day(p.periodStart) === lastDay(p.periodEnd) ? day(p.periodStart) : `${day(p.periodStart)} – ${lastDay(p.periodEnd)}`}
+              </td>
+              <td className="py-2 pr-4 text-right tabular-nums">{formatUsd(p.spentUsd)}</td>
+              <td className="py-2 text-right tabular-nums">{percentOf(p.spentUsd, limit)}%</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+export function OverridesTable({ overrides }: { overrides: OverrideView[] }) {
+  return (
+    <ul className="divide-y divide-border" aria-label="Overrides and extensions">
+      {overrides.map((o) => (
+        <li key={o.id} className="space-y-1 py-3 text-sm" data-testid="override-row">
+          <div className="flex flex-wrap items-center gap-2">
+            {o.kind === "extension" ? (
+              <>
+                <span className="font-medium">Extension of {formatUsd(o.amountUsd, { exact: true })}</span>
+                <Badge tone={o.active ? "success" : "neutral"}>{o.active ? "in force" : "expired"}</Badge>
+              </>
+            ) : (
+              <>
+                <span className="font-medium">Confirmed call over the limit</span>
+                <Badge tone="warning">override</Badge>
+              </>
+            )}
+          </div>
+          <p className="text-muted">
+            {o.kind === "extension" && o.validUntil ? <>until {formatUtc(o.validUntil)} UTC · </> : null}
+            {o.eventId ? <>event <span className="font-mono break-all">{o.eventId}</span> · </> : null}
+            by {o.grantedBy ?? "unknown"} on {formatUtc(o.createdAt)} UTC
+          </p>
+          {o.reason ? <p className="break-words">“{o.reason}”</p> : null}
+        </li>
+      ))}
+    </ul>
+  );
+}

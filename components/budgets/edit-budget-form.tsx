@@ -1,0 +1,75 @@
+"use client";
+
+import { useActionState } from "react";
+import { setBudgetActiveAction, updateBudgetAction } from "@/app/(console)/budgets/actions";
+import { Button } from "@/components/ui/button";
+import { SelectField, TextField } from "@/components/ui/field";
+import { FormMessage } from "@/components/ui/form-message";
+import type { BudgetView } from "./budget-format";
+
+export function EditBudgetForm({ budget }: { budget: BudgetView }) {
+  const [state, action, pending] = useActionState(updateBudgetAction, {});
+  const keep = (name: string, current: string) => (state.ok ? current : state.data?.[name] ?? current);
+  return (
+    <form action={action} className="space-y-4" noValidate>
+      <input type="hidden" name="budgetId" value={budget.id} />
+      <FormMessage state={state} />
+      <TextField
+        label="Limit (USD)"
+        name="limitUsd"
+        id="edit-limitUsd"
+        inputMode="decimal"
+        defaultValue={keep("limitUsd", budget.limitUsd)}
+        error={state.errors?.limitUsd}
+      />
+      <div className="grid grid-cols-2 gap-3">
+        <SelectField label="Period" name="period" id="edit-period" defaultValue={keep("period", budget.period)} error={state.errors?.period}>
+          <option value="monthly">Monthly</option>
+          <option value="weekly">Weekly</option>
+          <option value="daily">Daily</option>
+        </SelectField>
+        <SelectField label="Mode" name="mode" id="edit-mode" defaultValue={keep("mode", budget.mode)} error={state.errors?.mode}>
+          <option value="soft">Soft</option>
+          <option value="hard">Hard</option>
+        </SelectField>
+      </div>
+      <TextField
+        label="Warning at (%)"
+        name="warnPercent"
+        id="edit-warnPercent"
+        inputMode="numeric"
+        defaultValue={keep("warnPercent", String(budget.warnPercent))}
+        error={state.errors?.warnPercent}
+        hint="Changing the period starts counting the new period from the stored events."
+      />
+      <Button type="submit" disabled={pending}>
+        {pending ? "Saving…" : "Save budget"}
+      </Button>
+    </form>
+  );
+}
+
+export function BudgetActiveToggle({ budget }: { budget: BudgetView }) {
+  const [state, action, pending] = useActionState(setBudgetActiveAction, {});
+  return (
+    <form
+      action={action}
+      className="space-y-3"
+      onSubmit={(e) => {
+        if (budget.active && !window.confirm("Deactivate this budget? It stops counting spend and stops enforcing its limit.")) e.preventDefault();
+      }}
+    >
+      <input type="hidden" name="budgetId" value={budget.id} />
+      <input type="hidden" name="active" value={budget.active ? "false" : "true"} />
+      <FormMessage state={state} />
+      <p className="text-sm text-muted">
+        {budget.active
+          ? "Active: spend counts against it and checks enforce it."
+          : "Inactive: spend does not count and checks ignore it. Activating recounts this period from the stored events."}
+      </p>
+      <Button type="submit" variant={budget.active ? "danger" : "primary"} disabled={pending}>
+        {budget.active ? "Deactivate budget" : "Activate budget"}
+      </Button>
+    </form>
+  );
+}
