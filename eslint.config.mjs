@@ -10,6 +10,8 @@ export default [
   {
     // Only the server data layer (lib/server, lib/db, lib/cli) may reach the database.
     files: ["app/**", "components/**", "lib/*.ts", "lib/!(server|db|cli)/**"],
+    // Integration tests next to routes set up their own database.
+    ignores: ["**/*.test.ts"],
     rules: {
       "no-restricted-imports": ["error", { patterns: [{ group: prismaImports, message: "Only the server data layer (lib/server) may use the database." }] }],
     },

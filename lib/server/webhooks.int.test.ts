@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { prisma } from "@/lib/db/client";
 import { useTestDatabase } from "@/test/database";
 import { makeMember, makeOrg, SYSTEM } from "@/test/fixtures";
@@ -89,7 +89,10 @@ describe("webhooks", () => {
       await deliverDueWebhooks({ ids: [row.id] });
       await db.webhookDelivery.update({ where: { id: row.id }, data: { nextAttemptAt: new Date() } });
       await deliverDueWebhooks({ ids: [row.id] });
-      expect(await db.webhookDelivery.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({ status: "failed", attempts: 2, responseStatus: 503 });
+      // A retry timer left by an earlier test may have claimed the second attempt itself: wait for it.
+      await vi.waitFor(async () => {
+        expect(await db.webhookDelivery.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({ status: "failed", attempts: 2, responseStatus: 503 });
+      }, { timeout: 15_000, interval: 200 });
     } finally {
       delete process.env.SPENDLINE_WEBHOOK_MAX_ATTEMPTS;
     }
