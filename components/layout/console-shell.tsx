@@ -7,6 +7,8 @@ import { useState, type ReactNode } from "react";
 import { visibleNavItems } from "./nav-items";
 import { ThemeToggle } from "./theme-toggle";
 
+const ALL_ORGANISATION_PAGES = ["/", "/usage", "/alerts", "/prices", "/orgs", "/audit"];
+
 export interface ShellOrg {
   slug: string;
   name: string;
@@ -29,7 +31,9 @@ export function ConsoleShell({
   const router = useRouter();
   const [menuOpen, setMenuOpen] = useState(false);
   const selectedSlug = search.get("org") ?? "";
-  const selected = orgs.find((o) => o.slug === selectedSlug) ?? (isSuperAdmin ? null : orgs[0] ?? null);
+  // Pages that manage one organisation show the first one when none is chosen (as the page does).
+  const allowsAll = ALL_ORGANISATION_PAGES.some((p) => (p === "/" ? pathname === "/" : pathname === p || pathname.startsWith(`${p}/`)));
+  const selected = orgs.find((o) => o.slug === selectedSlug) ?? (isSuperAdmin && allowsAll ? null : orgs[0] ?? null);
   const items = visibleNavItems(isSuperAdmin, selected?.role ?? null);
   const orgQuery = selectedSlug ? `?org=${encodeURIComponent(selectedSlug)}` : "";
 
@@ -92,7 +96,7 @@ export function ConsoleShell({
                 onChange={(e) => switchOrg(e.target.value)}
                 className="max-w-[12rem] rounded-md border border-border bg-surface px-2 py-1 text-sm"
               >
-                {isSuperAdmin ? <option value="">All organisations</option> : null}
+                {isSuperAdmin && allowsAll ? <option value="">All organisations</option> : null}
                 {orgs.map((o) => (
                   <option key={o.slug} value={o.slug}>
                     {o.name}
