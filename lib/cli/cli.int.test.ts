@@ -28,7 +28,7 @@ function env(): NodeJS.ProcessEnv {
 
 async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { env: env(), timeout: 60_000 });
+    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { env: env(), timeout: 180_000 });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code?: number; stdout?: string; stderr?: string };
@@ -36,7 +36,7 @@ async function cli(...args: string[]): Promise<{ code: number; stdout: string; s
   }
 }
 
-describe("spendline CLI", { timeout: 240_000 }, () => {
+describe("spendline CLI", { timeout: 600_000 }, () => {
   it("migrates, creates an organisation, a user and a key printed as SPEC §3 says", async () => {
     expect((await cli("migrate")).code).toBe(0);
     expect(await cli("orgs:create", "acme", "Acme Inc")).toMatchObject({ code: 0 });
