@@ -1,8 +1,180 @@
-import { PageHeader } from "@/components/ui/card";
+import type { Metadata } from "next";
+import { headers } from "next/headers";
+import { Suspense } from "react";
+import { BreakdownPieChart } from "@/components/charts/breakdown-pie-chart";
+import { CostOverTimeChart } from "@/components/charts/cost-over-time-chart";
+import { FilterBar } from "@/components/dashboard/filter-bar";
+import { FirstEventHelp } from "@/components/dashboard/first-event-help";
+import { OpenAlertsList } from "@/components/dashboard/open-alerts";
+import { SegmentLinks } from "@/components/dashboard/range-links";
+import { StatCards } from "@/components/dashboard/stat-cards";
+import { TopOrganisationsTable, TopUsersTable } from "@/components/dashboard/top-tables";
+import { Card, EmptyState, PageHeader } from "@/components/ui/card";
+import { Skeleton } from "@/components/ui/skeleton";
+import { prepareDailySeries, preparePieSlices } from "@/lib/dashboard/chart-data";
+import { filterQuery, first, parseDashboardFilters, type DashboardFilters, type SearchParams } from "@/lib/dashboard/filters";
+import {
+  getCostBreakdown,
+  getCostOverTime,
+  getFilterOptions,
+  getOpenAlerts,
+  getStatCards,
+  getTopOrganisations,
+  getTopUsers,
+  hasAnyUsage,
+  loadDailyProviderTotals,
+  overviewDailyRanges,
+  type DailyProviderTotals,
+  type DashboardScope,
+} from "@/lib/server/dashboard";
+import type { Actor } from "@/lib/server/authz";
 import { requireOrgScope } from "@/lib/server/session";
 
-export default async function OverviewPage({ searchParams }: { searchParams: Promise<{ org?: string }> }) {
-  const { org: slug } = await searchParams;
-  const { org } = await requireOrgScope(slug, "viewer", { allowAll: true });
-  return <PageHeader title="Overview" description={org ? org.name : "All organisations"} />;
+export const metadata: Metadata = { title: "Overview" };
+
+interface WidgetProps {
+  actor: Actor;
+  scope: DashboardScope;
+  filters: DashboardFilters;
+}
+
+/** Stat cards and the chart share one read of the daily roll-ups, started by the page. */
+async function StatCardsWidget({ actor, scope, filters, daily }: WidgetProps & { daily: Promise<DailyProviderTotals> }) {
+  const { cards, projection } = await getStatCards(actor, scope, filters, new Date(), await daily);
+  return <StatCards cards={cards} projection={projection} />;
+}
+
+async function CostOverTimeWidget({ actor, scope, filters, days, stacked, daily }: WidgetProps & { days: number; stacked: boolean; daily: Promise<DailyProviderTotals> }) {
+  const { from, to, rows } = await getCostOverTime(actor, scope, filters, days, await daily);
+  const series = prepareDailySeries(rows, { from, to });
+  return <CostOverTimeChart data={series} stacked={stacked} label={`Daily cost in USD from ${from} to ${to}${stacked ? ", stacked by provider" : ""}`} />;
+}
+
+async function BreakdownWidget({ actor, scope, filters, dimension }: WidgetProps & { dimension: "provider" | "category" }) {
+  const rows = await getCostBreakdown(actor, scope, filters, dimension);
+  const { slices, total } = preparePieSlices(rows);
+  if (slices.length === 0) return <EmptyState title="No cost in this range">Change the date range or filters.</EmptyState>;
+  return <BreakdownPieChart slices={slices} total={total} label={`Cost by ${dimension}`} />;
+}
+
+async function TopOrganisationsWidget({ actor, scope, filters, query }: WidgetProps & { query: Record<string, string | null> }) {
+  const rows = await getTopOrganisations(actor, scope, filters);
+  if (rows.length === 0) return <p className="text-sm text-muted">No spend in this range.</p>;
+  return <TopOrganisationsTable rows={rows} hrefFor={(slug) => `/${filterQuery(query, { org: slug })}`} />;
+}
+
+async function TopUsersWidget({ actor, scope, filters, query }: WidgetProps & { query: Record<string, string | null> }) {
+  const rows = await getTopUsers(actor, scope, filters);
+  if (rows.length === 0) return <p className="text-sm text-muted">No spend by identified end users in this range. Send a <code className="font-mono">user</code> with each event.</p>;
+  return <TopUsersTable rows={rows} showOrg={scope.orgId === null} hrefFor={(r) => `/usage${filterQuery(query, { org: r.orgSlug, user: r.userExternalId })}`} />;
+}
+
+async function OpenAlertsWidget({ actor, scope, alertsHref }: Omit<WidgetProps, "filters"> & { alertsHref: string }) {
+  const alerts = await getOpenAlerts(actor, scope);
+  return <OpenAlertsList alerts={alerts} showOrg={scope.orgId === null} alertsHref={alertsHref} />;
+}
+
+export default async function OverviewPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  const params = await searchParams;
+  const { actor, org } = await requireOrgScope(first(params, "org"), "viewer", { allowAll: true });
+  const scope: DashboardScope = { orgId: org?.id ?? null };
+  const { filters, error } = parseDashboardFilters(params, new Date());
+  const days = first(params, "days") === "90" ? 90 : 30;
+  const stacked = first(params, "stack") !== "total";
+  const query = { org: org?.slug ?? null, from: filters.from, to: filters.to, project: filters.project, provider: filters.provider, model: filters.model, category: filters.category };
+  const viewQuery = { ...query, days: days === 90 ? "90" : null, stack: stacked ? null : "total" };
+  const [options, anyUsage] = await Promise.all([getFilterOptions(actor, scope), hasAnyUsage(actor, scope)]);
+  const h = await headers();
+  const origin = `${h.get("x-forwarded-proto") ?? "http"}://${h.get("host") ?? "localhost:3000"}`;
+  const widget = { actor, scope, filters };
+  const daily = anyUsage ? loadDailyProviderTotals(actor, scope, filters, overviewDailyRanges(filters, days)) : null;
+  // Rendered inside Suspense below; a failure surfaces there, not as an unhandled rejection here.
+  daily?.catch(() => {});
+
+  return (
+    <>
+      <PageHeader
+        title="Overview"
+        description={
+          <>
+            {org ? org.name : "All organisations"} · ranges and periods in UTC, weeks start on Monday
+          </>
+        }
+      />
+      <FilterBar path="/" values={filters} options={options} keep={{ org: org?.slug ?? null, days: viewQuery.days, stack: viewQuery.stack }} resetHref={`/${filterQuery({ org: org?.slug ?? null })}`} />
+      {error ? (
+        <p role="alert" className="mb-4 rounded-md border border-warning/40 bg-warning/10 px-3 py-2 text-sm text-warning">
+          {error}
+        </p>
+      ) : null}
+      {!anyUsage ? (
+        <FirstEventHelp origin={origin} keysHref={`/keys${filterQuery({ org: org?.slug ?? null })}`} />
+      ) : (
+        <div className="space-y-6">
+          <div>
+            <Suspense fallback={<div className="grid grid-cols-1 gap-4 sm:grid-cols-2 xl:grid-cols-5">{[0, 1, 2, 3, 4].map((i) => <Skeleton key={i} className="h-32" label="Loading spend figures" />)}</div>}>
+              <StatCardsWidget {...widget} daily={daily!} />
+            </Suspense>
+            <p className="mt-2 text-xs text-muted">Stat cards show fixed periods up to today; the project, provider, model and category filters apply to them, the date range does not.</p>
+          </div>
+          <Card
+            title={`Cost over the last ${days} days to ${filters.to}`}
+            action={
+              <div className="flex flex-wrap gap-2">
+                <SegmentLinks
+                  label="Chart style"
+                  items={[
+                    { href: `/${filterQuery(viewQuery, { stack: null })}`, label: "By provider", current: stacked },
+                    { href: `/${filterQuery(viewQuery, { stack: "total" })}`, label: "Total", current: !stacked },
+                  ]}
+                />
+                <SegmentLinks
+                  label="Days shown"
+                  items={[
+                    { href: `/${filterQuery(viewQuery, { days: null })}`, label: "30 days", current: days === 30 },
+                    { href: `/${filterQuery(viewQuery, { days: "90" })}`, label: "90 days", current: days === 90 },
+                  ]}
+                />
+              </div>
+            }
+          >
+            <Suspense fallback={<Skeleton className="h-72 w-full" label="Loading cost over time" />}>
+              <CostOverTimeWidget {...widget} days={days} stacked={stacked} daily={daily!} />
+            </Suspense>
+          </Card>
+          <div className="grid grid-cols-1 gap-6 xl:grid-cols-2">
+            <Card title={`Cost by provider, ${filters.from} to ${filters.to}`}>
+              <Suspense fallback={<Skeleton className="h-48 w-full" label="Loading cost by provider" />}>
+                <BreakdownWidget {...widget} dimension="provider" />
+              </Suspense>
+            </Card>
+            <Card title={`Cost by category, ${filters.from} to ${filters.to}`}>
+              <Suspense fallback={<Skeleton className="h-48 w-full" label="Loading cost by category" />}>
+                <BreakdownWidget {...widget} dimension="category" />
+              </Suspense>
+            </Card>
+          </div>
+          <div className={`grid grid-cols-1 gap-6 ${org ? "lg:grid-cols-[minmax(0,1fr)_20rem]" : "lg:grid-cols-2"}`}>
+            {org ? null : (
+              <Card title="Top 10 organisations">
+                <Suspense fallback={<Skeleton className="h-48 w-full" label="Loading top organisations" />}>
+                  <TopOrganisationsWidget {...widget} query={query} />
+                </Suspense>
+              </Card>
+            )}
+            <Card title="Top 10 users">
+              <Suspense fallback={<Skeleton className="h-48 w-full" label="Loading top users" />}>
+                <TopUsersWidget {...widget} query={query} />
+              </Suspense>
+            </Card>
+            <Card title="Open alerts" className={org ? "" : "lg:col-span-2"}>
+              <Suspense fallback={<Skeleton className="h-32 w-full" label="Loading alerts" />}>
+                <OpenAlertsWidget actor={actor} scope={scope} alertsHref={`/alerts${filterQuery({ org: org?.slug ?? null })}`} />
+              </Suspense>
+            </Card>
+          </div>
+        </div>
+      )}
+    </>
+  );
 }

@@ -1,0 +1,30 @@
+// URL parameters of the usage log and its CSV export (shared so both read the same filtered set).
+import { first, parseDashboardFilters, type DashboardFilters, type SearchParams } from "@/lib/dashboard/filters";
+import { DEFAULT_USAGE_SORT, USAGE_PAGE_SIZES, USAGE_STATUS_FILTERS, type UsageLogFilters, type UsageSort, type UsageStatusFilter } from "@/lib/server/usage-log";
+
+export function parseUsageParams(params: SearchParams, now = new Date()) {
+  const { filters, error } = parseDashboardFilters(params, now);
+  const status = first(params, "status");
+  const user = first(params, "user");
+  const sortKey = first(params, "sort");
+  const dir = first(params, "dir");
+  const size = Number(first(params, "size"));
+  const sort: UsageSort = {
+    key: sortKey === "cost" ? "cost" : DEFAULT_USAGE_SORT.key,
+    dir: dir === "asc" ? "asc" : dir === "desc" ? "desc" : DEFAULT_USAGE_SORT.dir,
+  };
+  const logFilters: DashboardFilters & Required<Pick<UsageLogFilters, "user" | "status">> = {
+    ...filters,
+    user: user && user.length <= 256 ? user : null,
+    status: USAGE_STATUS_FILTERS.includes(status as UsageStatusFilter) ? (status as UsageStatusFilter) : null,
+  };
+  return {
+    orgSlug: filters.org,
+    filters: logFilters,
+    error,
+    sort,
+    pageSize: (USAGE_PAGE_SIZES as readonly number[]).includes(size) ? size : 50,
+    after: first(params, "after"),
+    before: first(params, "before"),
+  };
+}

@@ -1,0 +1,73 @@
+import { Badge } from "@/components/ui/card";
+
+export interface PriceVersionView {
+  id: string;
+  provider: string;
+  model: string;
+  aliases: string[];
+  inputPerMtok: string;
+  cachedInputPerMtok: string | null;
+  cacheWritePerMtok: string | null;
+  outputPerMtok: string;
+  perRequest: string | null;
+  effectiveFrom: string;
+  source: string;
+  current: boolean;
+}
+
+const usd = (v: string | null) => (v === null ? <span className="text-muted">—</span> : <span className="tabular-nums">${v}</span>);
+const day = (iso: string) => (iso.startsWith("1970-01-01") ? "always" : iso.slice(0, 10));
+
+/** One row per provider + model (the version in force), its older and future versions underneath. */
+export function PriceCatalog({ prices }: { prices: PriceVersionView[] }) {
+  const groups = new Map<string, PriceVersionView[]>();
+  for (const p of prices) {
+    const k = `${p.provider}/${p.model}`;
+    groups.set(k, [...(groups.get(k) ?? []), p]);
+  }
+  return (
+    <div className="overflow-x-auto">
+      <table className="w-full min-w-[44rem] text-left text-sm">
+        <caption className="sr-only">Price catalog, USD per million tokens</caption>
+        <thead className="text-muted">
+          <tr>
+            <th scope="col" className="py-2 pr-3 font-medium">Provider / model</th>
+            <th scope="col" className="py-2 pr-3 text-right font-medium">Input</th>
+            <th scope="col" className="py-2 pr-3 text-right font-medium">Cached input</th>
+            <th scope="col" className="py-2 pr-3 text-right font-medium">Cache write</th>
+            <th scope="col" className="py-2 pr-3 text-right font-medium">Output</th>
+            <th scope="col" className="py-2 pr-3 text-right font-medium">Per request</th>
+            <th scope="col" className="py-2 font-medium">Effective from</th>
+          </tr>
+        </thead>
+        {[...groups.entries()].map(([key, versions]) => (
+          <tbody key={key} className="border-t border-border" data-testid={`price-${key}`}>
+            {versions.map((p, i) => (
+              <tr key={p.id} className={i > 0 ? "text-muted" : ""}>
+                <td className="py-1.5 pr-3">
+                  {i === 0 ? (
+                    <>
+                      <span className="font-medium text-foreground">{p.provider}</span> / {p.model}
+                      {p.aliases.length ? <span className="block text-xs text-muted">aliases: {p.aliases.join(", ")}</span> : null}
+                    </>
+                  ) : (
+                    <span className="pl-4 text-xs">earlier version</span>
+                  )}
+                </td>
+                <td className="py-1.5 pr-3 text-right">{usd(p.inputPerMtok)}</td>
+                <td className="py-1.5 pr-3 text-right">{usd(p.cachedInputPerMtok)}</td>
+                <td className="py-1.5 pr-3 text-right">{usd(p.cacheWritePerMtok)}</td>
+                <td className="py-1.5 pr-3 text-right">{usd(p.outputPerMtok)}</td>
+                <td className="py-1.5 pr-3 text-right">{usd(p.perRequest)}</td>
+                <td className="py-1.5 whitespace-nowrap">
+                  {day(p.effectiveFrom)} {p.current ? <Badge tone="success">current</Badge> : new Date(p.effectiveFrom) > new Date() ? <Badge tone="accent">scheduled</Badge> : null}
+                  {p.source !== "seed" ? <span className="ml-1 text-xs text-muted">({p.source})</span> : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        ))}
+      </table>
+    </div>
+  );
+}
