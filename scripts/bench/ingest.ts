@@ -1,5 +1,6 @@
 // Ingest benchmark (SPEC §8): single-event HTTP ingest and batched ingest against PostgreSQL,
-// and pgbench running the same insert + roll-up statement on the same machine in the same run.
+// and pgbench running the same insert + roll-up statement on the same machine in the same run,
+// then the same HTTP traffic for an organisation whose events count against budgets.
 // A report, not a test. Settings: BENCH_DATABASE_URL (server to create a scratch database on,
 // default postgres://postgres@127.0.0.1:5432/postgres), BENCH_SECONDS (per phase, default 10),
 // BENCH_CLIENTS (concurrent single-event clients and pgbench clients, default 8),
@@ -15,7 +16,8 @@ import { closeDatabase, openDatabase, setDatabase } from "@/lib/db/client";
 import { migrate } from "@/lib/db/migrate";
 import { createApiKey } from "@/lib/server/api-keys";
 import { seedPriceCatalogIfEmpty } from "@/lib/server/pricing";
-import { INGEST_SQL } from "@/lib/server/usage-ingest";
+import { setBudget } from "@/lib/server/budgets/manage";
+import { INGEST_UNBUDGETED_SQL } from "@/lib/server/usage-ingest";
 
 const root = path.resolve(import.meta.dirname, "..", "..");
 const serverUrl = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
@@ -154,18 +156,13 @@ function pgbenchScript(orgId: string, keyId: string, eventsPerTransaction: numbe
       reservation_id: null,
     };
   });
-  const sql = INGEST_SQL.replace("$1::uuid", `'${orgId}'::uuid`)
-    .replaceAll("$1::uuid", `'${orgId}'::uuid`)
+  // For an organisation that no budget counts, ingest is this one autocommit statement.
+  const sql = INGEST_UNBUDGETED_SQL.replaceAll("$1::uuid", `'${orgId}'::uuid`)
     .replace("$2::uuid", `'${keyId}'::uuid`)
     .replace("$3::jsonb", `'${JSON.stringify(records).replaceAll("'", "''")}'::jsonb`)
     .replace(/\s+/g, " ")
     .trim();
-  // Ingest also looks up the budgets in scope of each event (none in this organisation).
-  const budgets = Array.from(
-    { length: eventsPerTransaction },
-    () => `SELECT id, org_id, scope::text, scope_key, project_id, end_user_id, period::text, limit_usd, warn_percent, mode::text, active FROM budgets WHERE org_id = '${orgId}'::uuid AND active AND (scope = 'organization' OR (scope = 'user' AND end_user_id = '00000000-0000-0000-0000-000000000000'::uuid));`,
-  ).join("\n");
-  return `\\set n random(1, 2000000000)\nBEGIN;\n${sql};\n${budgets}\nCOMMIT;\n`;
+  return `\\set n random(1, 2000000000)\n${sql};\n`;
 }
 
 function runPgbench(url: string, script: string, eventsPerTransaction: number): PhaseResult {
@@ -212,8 +209,15 @@ async function main(): Promise<void> {
     setDatabase(db);
     await migrate(db.sql);
     await seedPriceCatalogIfEmpty();
+    const actor = { kind: "system", label: "bench" } as const;
     const org = await db.prisma.organization.create({ data: { slug: "bench", name: "Bench" } });
-    const { key, id: keyId } = await createApiKey({ kind: "system", label: "bench" }, { orgId: org.id });
+    const { key, id: keyId } = await createApiKey(actor, { orgId: org.id });
+    // A second organisation whose every event counts against two budgets (its own and its end
+    // user's): that traffic takes the budget transaction, the other organisation's does not.
+    const budgeted = await db.prisma.organization.create({ data: { slug: "bench-budgets", name: "Bench with budgets" } });
+    const { key: budgetedKey } = await createApiKey(actor, { orgId: budgeted.id });
+    await setBudget(actor, budgeted.id, { scope: "organization", limitUsd: "1000000000" });
+    for (let u = 0; u < USERS; u++) await setBudget(actor, budgeted.id, { scope: "user", scopeKey: `user-${u}`, limitUsd: "1000000" });
 
     console.log(`Ingest benchmark — PostgreSQL ${new URL(serverUrl).host}, ${os.cpus().length} CPUs, ${seconds}s per phase, ${clients} clients, ${instanceCount} app instance(s)`);
 
@@ -227,6 +231,7 @@ async function main(): Promise<void> {
     const ports = instances.map((i) => i.port);
     // Warm-up: compile routes, fill pools, the price catalog and the key cache in every instance.
     await runHttpPhase(ports, key, clients, 2, () => ({ json: JSON.stringify(makeEvent("warm")), events: 1 }));
+    await runHttpPhase(ports, budgetedKey, clients, 2, () => ({ json: JSON.stringify(makeEvent("warm")), events: 1 }));
 
     const single = await runHttpPhase(ports, key, clients, seconds, () => ({ json: JSON.stringify(makeEvent("single")), events: 1 }));
     console.log(line("HTTP POST /api/v1/usage, one event", single));
@@ -237,12 +242,19 @@ async function main(): Promise<void> {
 
     if (hasPgbench) console.log(line("pgbench, same SQL, 100 events per transaction", runPgbench(dbUrl, pgbenchScript(org.id, keyId, 100), 100)));
 
+    const singleBudgeted = await runHttpPhase(ports, budgetedKey, clients, seconds, () => ({ json: JSON.stringify(makeEvent("single-b")), events: 1 }));
+    console.log(line("HTTP one event, 2 budgets in scope", singleBudgeted));
+    const batchedBudgeted = await runHttpPhase(ports, budgetedKey, batchClients, seconds, () => ({ json: JSON.stringify({ events: Array.from({ length: batchSize }, () => makeEvent("batch-b")) }), events: batchSize }));
+    console.log(line(`HTTP batches of ${batchSize}, 2 budgets in scope`, batchedBudgeted));
+
     if (pgSingle) {
       const ratio = single.events / single.seconds / (pgSingle.events / pgSingle.seconds);
       console.log(`Single-event ingest vs pgbench: ${fmt(ratio * 100, 1)}% (goal ≥ 50%) — ${ratio >= 0.5 ? "met" : "NOT met"}`);
     }
     const batchRate = batched.events / batched.seconds;
     console.log(`Batched ingest: ${fmt(batchRate)} events/s (goal ≥ 10,000 events/s) — ${batchRate >= 10_000 ? "met" : "NOT met"}`);
+    const budgetedRatio = (r: PhaseResult, base: PhaseResult) => fmt(((r.events / r.seconds) / (base.events / base.seconds)) * 100, 1);
+    console.log(`With 2 budgets in scope: one event at ${budgetedRatio(singleBudgeted, single)}%, batches at ${budgetedRatio(batchedBudgeted, batched)}% of the rate without budgets`);
     await closeDatabase();
   } finally {
     for (const c of children) c.kill("SIGTERM");

@@ -1,22 +1,24 @@
-// Contract between ingest and budgets. Ingest calls applySpendInTransaction inside the
-// transaction that inserted a NEW usage event (never for duplicates), then, after commit,
-// afterSpendCommitted with the outcomes as returned (alerts, webhooks: outside the ingest
+// Contract between ingest and budgets. Ingest calls applySpendBatchInTransaction once, inside
+// the transaction that inserted the batch's NEW usage events (never for duplicates), then, after
+// commit, afterSpendCommitted with the outcomes as returned (alerts, webhooks: outside the ingest
 // transaction, in the background, so they can neither slow nor fail ingest).
 //
-// applySpendInTransaction adds the event's cost to the counter of every active budget in scope
-// for the period containing the event, settles the reservation it carries, redeems its override
-// token, and writes the resulting flags onto the event row itself (so a second event with the
-// same token, in the same transaction or a concurrent one, sees the token as used).
-import type { Prisma as PrismaNs } from "@/lib/generated/prisma/client";
+// For every event, in the order given, the batch form adds the event's cost to the counter of
+// every active budget in scope for the period containing the event, settles the reservation it
+// carries and redeems its override token, then writes the resulting flags onto the event rows
+// (so a later event with the same token, in this transaction or a concurrent one, sees the token
+// as used). It reads the budgets once, creates and locks every counter row it needs in one
+// statement ordered by id (the locking rule of store.ts), computes each event's effect in memory
+// and writes each changed counter and each flagged event once. A batch in which no event has a
+// priced cost, a reservation or a token costs no query at all; one whose organisation has no
+// budget in scope costs one.
 import { dec, type Decimal } from "@/lib/money";
-import { overrideTokenMatches, readOverrideToken } from "@/lib/budgets/override-token";
-import { periodContaining } from "@/lib/budgets/periods";
+import { periodContaining, type BudgetPeriodKind, type PeriodRange } from "@/lib/budgets/periods";
 import { warningThreshold } from "@/lib/budgets/decide";
-import { writeAudit } from "../audit";
 import { evaluateSpendAlerts } from "../alerts";
 import { runInBackground } from "./background";
-import { overrideSigningSecretInTransaction } from "./secret";
-import { activeExtensions, budgetsInScopeById, counterKey, lockPeriodCounters } from "./store";
+import { redeemOverrideTokens } from "./redeem";
+import { activeExtensions, budgetsInScopeOfEvents, counterKey, lockPeriodCounters, type ScopedBudget, type Tx } from "./store";
 
 export interface SpendInput {
   orgId: string;
@@ -59,99 +61,186 @@ export const NO_BUDGET_EFFECT: SpendOutcome = { overBudget: false, budgetOverrid
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-async function redeemOverrideToken(tx: PrismaNs.TransactionClient, input: SpendInput, token: string): Promise<{ by: string; tokenId: string } | null> {
-  const secret = await overrideSigningSecretInTransaction(tx);
-  const claims = secret ? readOverrideToken(secret, token) : null;
-  if (!claims) return null;
-  const [project, user] = await Promise.all([
-    input.projectId ? tx.project.findUnique({ where: { id: input.projectId }, select: { key: true } }) : null,
-    input.endUserId ? tx.endUser.findUnique({ where: { id: input.endUserId }, select: { externalId: true } }) : null,
-  ]);
-  if (!overrideTokenMatches(claims, { orgId: input.orgId, user: user?.externalId ?? null, project: project?.key ?? null })) return null;
-  // Serialises redemptions of one token: the second waits until the first commits, then sees it used.
-  await tx.$queryRaw`SELECT count(*)::int AS n FROM (SELECT pg_advisory_xact_lock(hashtextextended(${claims.jti}, 0))) AS l`;
-  const used = await tx.usageEvent.findFirst({ where: { overrideTokenId: claims.jti }, select: { id: true } });
-  if (used) return null;
-  const by = claims.user ? `user:${claims.user}` : claims.keyPrefix ? `api_key:${claims.keyPrefix}` : "api";
-  const budgets = await tx.budget.findMany({ where: { id: { in: claims.budgetIds }, orgId: input.orgId }, select: { id: true } });
-  const overrideRows = budgets.length ? budgets.map((b) => ({ budgetId: b.id })) : [{ budgetId: null }];
-  await tx.budgetOverride.createMany({
-    data: overrideRows.map((r) => ({ orgId: input.orgId, budgetId: r.budgetId, kind: "confirmation" as const, reason: "Call confirmed with an override token", grantedBy: by, eventId: input.eventRowId.toString() })),
-  });
-  await writeAudit(tx, { kind: "system", label: by }, { action: "budget.override.confirm", targetType: "usage_event", targetId: input.eventRowId.toString(), orgId: input.orgId, after: { tokenId: claims.jti, eventId: input.eventId, budgetIds: budgets.map((b) => b.id) } });
-  return { by, tokenId: claims.jti };
+/** One event's effect on one budget: the budget's spend in the event's period right after it. */
+interface BudgetEffect {
+  budget: ScopedBudget;
+  range: PeriodRange;
+  spentAfter: Decimal;
 }
 
-export async function applySpendInTransaction(tx: PrismaNs.TransactionClient, input: SpendInput): Promise<SpendOutcome> {
-  const cost = input.costUsd && input.costUsd.greaterThan(0) ? input.costUsd : dec(0);
-  const reservationId = input.reservationId && UUID.test(input.reservationId) ? input.reservationId : null;
-  const budgets = await budgetsInScopeById(tx, input.orgId, { projectId: input.projectId, endUserId: input.endUserId });
-  const links = reservationId
-    ? await tx.$queryRaw<{ period_id: string }[]>`
-        SELECT rb.budget_period_id AS period_id FROM reservation_budgets rb JOIN reservations r ON r.id = rb.reservation_id
-        WHERE r.id = ${reservationId}::uuid AND r.org_id = ${input.orgId}::uuid`
-    : [];
+function budgetsByScope(budgets: ScopedBudget[]) {
+  const organization = budgets.filter((b) => b.scope === "organization");
+  const byProject = new Map<string, ScopedBudget[]>();
+  const byUser = new Map<string, ScopedBudget[]>();
+  for (const b of budgets) {
+    const [map, id] = b.scope === "project" ? [byProject, b.projectId] : b.scope === "user" ? [byUser, b.endUserId] : [null, null];
+    if (!map || !id) continue;
+    const list = map.get(id);
+    if (list) list.push(b);
+    else map.set(id, [b]);
+  }
+  return (input: SpendInput): ScopedBudget[] => [
+    ...organization,
+    ...(input.projectId ? (byProject.get(input.projectId) ?? []) : []),
+    ...(input.endUserId ? (byUser.get(input.endUserId) ?? []) : []),
+  ];
+}
 
-  const outcome: SpendOutcome = { ...NO_BUDGET_EFFECT };
-  if (budgets.length > 0 || links.length > 0) {
-    const ranges = budgets.map((b) => periodContaining(b.period, input.occurredAt));
-    const locked = await lockPeriodCounters(tx, budgets.map((b, i) => ({ budgetId: b.id, range: ranges[i] })), links.map((l) => l.period_id));
-    const delta = new Map<string, { add: Decimal; release: Decimal }>();
-    const entry = (id: string) => {
-      let d = delta.get(id);
-      if (!d) delta.set(id, (d = { add: dec(0), release: dec(0) }));
-      return d;
-    };
-    if (links.length > 0) {
-      // The actual cost replaces the estimate: the reservation is released from every counter it held.
-      const released = await tx.$queryRaw<{ period_id: string; amount: string }[]>`
-        DELETE FROM reservation_budgets rb USING reservations r
-        WHERE rb.reservation_id = r.id AND r.id = ${reservationId}::uuid
-        RETURNING rb.budget_period_id AS period_id, r.amount_usd::text AS amount`;
-      for (const r of released) entry(r.period_id).release = dec(r.amount);
+/** Counter rows of the reservations carried by the batch (read before locking, see store.ts). */
+async function reservationLinks(tx: Tx, orgId: string, reservationIds: string[]): Promise<string[]> {
+  if (reservationIds.length === 0) return [];
+  const rows = await tx.$queryRawUnsafe<{ period_id: string }[]>(
+    `SELECT DISTINCT rb.budget_period_id::text AS period_id FROM reservation_budgets rb JOIN reservations r ON r.id = rb.reservation_id
+     WHERE r.id = ANY($1::uuid[]) AND r.org_id = $2::uuid`,
+    reservationIds,
+    orgId,
+  );
+  return rows.map((r) => r.period_id);
+}
+
+/**
+ * Applies a batch of new events (one organisation) to its budgets; returns one outcome per
+ * input, in input order. Events count in that order: the event whose cost takes a budget above
+ * its limit (plus extensions) and every priced event after it is flagged over budget.
+ */
+export async function applySpendBatchInTransaction(tx: Tx, inputs: SpendInput[]): Promise<SpendOutcome[]> {
+  const outcomes = inputs.map((): SpendOutcome => ({ ...NO_BUDGET_EFFECT }));
+  if (inputs.length === 0) return outcomes;
+  const orgId = inputs[0].orgId;
+  if (inputs.some((i) => i.orgId !== orgId)) throw new Error("applySpendBatchInTransaction: every event of a batch belongs to one organisation.");
+  const now = new Date();
+  const costs = inputs.map((i) => (i.costUsd && i.costUsd.greaterThan(0) ? i.costUsd : null));
+  const reservationOf = inputs.map((i) => (i.reservationId && UUID.test(i.reservationId) ? i.reservationId.toLowerCase() : null));
+  const reservationIds = [...new Set(reservationOf.filter((r): r is string => r !== null))];
+
+  const spending = inputs.filter((_, k) => costs[k] !== null);
+  const budgets =
+    spending.length === 0
+      ? []
+      : await budgetsInScopeOfEvents(tx, orgId, {
+          projectIds: [...new Set(spending.flatMap((i) => (i.projectId ? [i.projectId] : [])))],
+          endUserIds: [...new Set(spending.flatMap((i) => (i.endUserId ? [i.endUserId] : [])))],
+        });
+  const linkedPeriodIds = await reservationLinks(tx, orgId, reservationIds);
+
+  const effects: BudgetEffect[][] = inputs.map(() => []);
+  if (budgets.length > 0 || linkedPeriodIds.length > 0) {
+    const scopeOf = budgetsByScope(budgets);
+    const scoped = inputs.map((input, k) => {
+      if (costs[k] === null) return [];
+      const ranges = new Map<BudgetPeriodKind, PeriodRange>();
+      return scopeOf(input).map((budget) => {
+        let range = ranges.get(budget.period);
+        if (!range) ranges.set(budget.period, (range = periodContaining(budget.period, input.occurredAt)));
+        return { budget, range };
+      });
+    });
+    const targets = new Map<string, { budgetId: string; range: PeriodRange }>();
+    for (const list of scoped) for (const { budget, range } of list) targets.set(counterKey(budget.id, range.start), { budgetId: budget.id, range });
+    const locked = await lockPeriodCounters(tx, [...targets.values()], linkedPeriodIds);
+
+    const released = new Map<string, Decimal>();
+    if (linkedPeriodIds.length > 0) {
+      // The actual cost replaces the estimate: each reservation is released from every counter it held.
+      const rows = await tx.$queryRawUnsafe<{ period_id: string; amount: string }[]>(
+        `DELETE FROM reservation_budgets rb USING reservations r
+         WHERE rb.reservation_id = r.id AND r.id = ANY($1::uuid[]) AND r.org_id = $2::uuid AND rb.budget_period_id = ANY($3::uuid[])
+         RETURNING rb.budget_period_id::text AS period_id, r.amount_usd::text AS amount`,
+        reservationIds,
+        orgId,
+        linkedPeriodIds,
+      );
+      for (const r of rows) released.set(r.period_id, (released.get(r.period_id) ?? dec(0)).plus(r.amount));
     }
-    const scopeCounters = budgets.map((b, i) => locked.get(counterKey(b.id, ranges[i].start))!);
-    if (cost.greaterThan(0)) for (const c of scopeCounters) entry(c.id).add = cost;
-    const changes = [...delta.entries()].filter(([, d]) => !d.add.isZero() || !d.release.isZero());
-    if (changes.length > 0) {
-      await tx.$executeRaw`
-        UPDATE budget_periods bp SET spent_usd = bp.spent_usd + v.add, reserved_usd = bp.reserved_usd - v.release, updated_at = now()
-        FROM unnest(${changes.map(([id]) => id)}::uuid[], ${changes.map(([, d]) => d.add.toFixed())}::numeric[], ${changes.map(([, d]) => d.release.toFixed())}::numeric[]) AS v(id, add, release)
-        WHERE bp.id = v.id`;
-    }
-    if (cost.greaterThan(0)) {
-      const spentAfter = scopeCounters.map((c) => c.spent.plus(cost));
-      const overLimit = budgets.filter((b, i) => spentAfter[i].greaterThan(b.limitUsd));
-      if (overLimit.length > 0) {
-        const extensions = await activeExtensions(tx, overLimit.map((b) => b.id), new Date());
-        outcome.overBudget = budgets.some((b, i) => spentAfter[i].greaterThan(b.limitUsd.plus(extensions.get(b.id) ?? 0)));
+
+    // Every event in order: each budget's spend in the event's period right after the event.
+    const running = new Map<string, Decimal>();
+    const overLimit = new Set<string>();
+    scoped.forEach((list, k) => {
+      const cost = costs[k];
+      if (cost === null) return;
+      for (const { budget, range } of list) {
+        const counter = locked.get(counterKey(budget.id, range.start))!;
+        const spentAfter = (running.get(counter.id) ?? counter.spent).plus(cost);
+        running.set(counter.id, spentAfter);
+        if (spentAfter.greaterThan(budget.limitUsd)) overLimit.add(budget.id);
+        effects[k].push({ budget, range, spentAfter });
       }
-      const crossings = budgets.flatMap((b, i): BudgetCrossing[] =>
-        spentAfter[i].greaterThanOrEqualTo(warningThreshold(b.limitUsd, b.warnPercent))
-          ? [{ budgetId: b.id, scope: b.scope, scopeKey: b.scope === "organization" ? null : b.scopeKey, mode: b.mode, periodStart: ranges[i].start, periodEnd: ranges[i].end, limitUsd: b.limitUsd, spentUsd: spentAfter[i], warnPercent: b.warnPercent, reached: spentAfter[i].greaterThanOrEqualTo(b.limitUsd) }]
+    });
+
+    const initial = new Map([...locked.values()].map((c) => [c.id, c.spent]));
+    const changes = [...new Set([...running.keys(), ...released.keys()])].map((id) => ({
+      id,
+      add: running.has(id) ? running.get(id)!.minus(initial.get(id)!) : dec(0),
+      release: released.get(id) ?? dec(0),
+    }));
+    if (changes.length > 0) {
+      await tx.$executeRawUnsafe(
+        `UPDATE budget_periods bp SET spent_usd = bp.spent_usd + v.add, reserved_usd = bp.reserved_usd - v.release, updated_at = now()
+         FROM unnest($1::uuid[], $2::numeric[], $3::numeric[]) AS v(id, add, release)
+         WHERE bp.id = v.id`,
+        changes.map((c) => c.id),
+        changes.map((c) => c.add.toFixed()),
+        changes.map((c) => c.release.toFixed()),
+      );
+    }
+
+    const extensions = overLimit.size > 0 ? await activeExtensions(tx, [...overLimit], now) : new Map<string, Decimal>();
+    const cap = new Map(budgets.map((b) => [b.id, b.limitUsd.plus(extensions.get(b.id) ?? 0)]));
+    const warnAt = new Map(budgets.map((b) => [b.id, warningThreshold(b.limitUsd, b.warnPercent)]));
+    effects.forEach((list, k) => {
+      if (list.length === 0) return;
+      outcomes[k].overBudget = list.some((e) => e.spentAfter.greaterThan(cap.get(e.budget.id)!));
+      const crossings = list.flatMap(({ budget: b, range, spentAfter }): BudgetCrossing[] =>
+        spentAfter.greaterThanOrEqualTo(warnAt.get(b.id)!)
+          ? [{ budgetId: b.id, scope: b.scope, scopeKey: b.scope === "organization" ? null : b.scopeKey, mode: b.mode, periodStart: range.start, periodEnd: range.end, limitUsd: b.limitUsd, spentUsd: spentAfter, warnPercent: b.warnPercent, reached: spentAfter.greaterThanOrEqualTo(b.limitUsd) }]
           : [],
       );
-      if (crossings.length > 0) outcome.crossings = crossings;
-    }
-  }
-  if (reservationId) {
-    await tx.reservation.updateMany({ where: { id: reservationId, orgId: input.orgId, status: "active" }, data: { status: "settled", settledAt: new Date(), eventId: input.eventRowId.toString() } });
-  }
-  if (input.overrideToken) {
-    const redeemed = await redeemOverrideToken(tx, input, input.overrideToken);
-    if (redeemed) {
-      outcome.budgetOverride = true;
-      outcome.overrideBy = redeemed.by;
-      outcome.overrideTokenId = redeemed.tokenId;
-    }
-  }
-  if (outcome.overBudget || outcome.budgetOverride) {
-    await tx.usageEvent.update({
-      where: { id: input.eventRowId },
-      data: { overBudget: outcome.overBudget, budgetOverride: outcome.budgetOverride, overrideBy: outcome.overrideBy, overrideTokenId: outcome.overrideTokenId },
+      if (crossings.length > 0) outcomes[k].crossings = crossings;
     });
   }
-  return outcome;
+
+  if (reservationIds.length > 0) {
+    // The first event carrying a reservation settles it.
+    const settling = reservationIds.map((id) => inputs[reservationOf.indexOf(id)]);
+    await tx.$executeRawUnsafe(
+      `UPDATE reservations r SET status = 'settled', settled_at = $3::timestamptz, event_id = v.event_id
+       FROM unnest($1::uuid[], $2::text[]) AS v(id, event_id)
+       WHERE r.id = v.id AND r.org_id = $4::uuid AND r.status = 'active'`,
+      reservationIds,
+      settling.map((i) => i.eventRowId.toString()),
+      now.toISOString(),
+      orgId,
+    );
+  }
+
+  const redemptions = await redeemOverrideTokens(tx, inputs);
+  redemptions.forEach((r, k) => {
+    if (!r) return;
+    outcomes[k].budgetOverride = true;
+    outcomes[k].overrideBy = r.by;
+    outcomes[k].overrideTokenId = r.tokenId;
+  });
+
+  const flagged = outcomes.flatMap((o, k) => (o.overBudget || o.budgetOverride ? [{ o, rowId: inputs[k].eventRowId }] : []));
+  if (flagged.length > 0) {
+    await tx.$executeRawUnsafe(
+      `UPDATE usage_events e SET over_budget = v.over_budget, budget_override = v.budget_override, override_by = v.override_by, override_token_id = v.override_token_id
+       FROM unnest($1::bigint[], $2::boolean[], $3::boolean[], $4::text[], $5::text[]) AS v(id, over_budget, budget_override, override_by, override_token_id)
+       WHERE e.id = v.id`,
+      flagged.map((f) => f.rowId.toString()),
+      flagged.map((f) => f.o.overBudget),
+      flagged.map((f) => f.o.budgetOverride),
+      flagged.map((f) => f.o.overrideBy),
+      flagged.map((f) => f.o.overrideTokenId),
+    );
+  }
+  return outcomes;
+}
+
+/** The single-event form of applySpendBatchInTransaction. */
+export async function applySpendInTransaction(tx: Tx, input: SpendInput): Promise<SpendOutcome> {
+  return (await applySpendBatchInTransaction(tx, [input]))[0];
 }
 
 /** Raises alerts and sends webhooks for committed events, in the background; returns at once. */

@@ -7,6 +7,7 @@
 import { Prisma, type Prisma as PrismaNs } from "@/lib/generated/prisma/client";
 import { dec, type Decimal } from "@/lib/money";
 import { periodContaining, type BudgetPeriodKind, type PeriodRange } from "@/lib/budgets/periods";
+import { AppError } from "../errors";
 
 export type Tx = PrismaNs.TransactionClient;
 
@@ -82,19 +83,47 @@ export async function budgetsInScopeByKey(tx: Tx, orgId: string, scope: { projec
   return rows.map(toScopedBudget).sort(byScope);
 }
 
-export async function budgetsInScopeById(tx: Tx, orgId: string, scope: { projectId: string | null; endUserId: string | null }): Promise<ScopedBudget[]> {
-  const rows = await tx.budget.findMany({
-    where: {
-      orgId,
-      active: true,
-      OR: [
-        { scope: "organization" },
-        ...(scope.projectId !== null ? [{ scope: "project" as const, projectId: scope.projectId }] : []),
-        ...(scope.endUserId !== null ? [{ scope: "user" as const, endUserId: scope.endUserId }] : []),
-      ],
-    },
-  });
-  return rows.map(toScopedBudget).sort(byScope);
+// The active budgets that any event of a batch counts against: the organisation's, and those
+// of the batch's projects and end users (matched to each event in memory).
+const BUDGETS_IN_SCOPE_SQL = `
+SELECT id, org_id, scope::text AS scope, scope_key, project_id, end_user_id, period::text AS period,
+       limit_usd::text AS limit_usd, warn_percent, mode::text AS mode
+FROM budgets
+WHERE org_id = $1::uuid AND active
+  AND (scope = 'organization' OR (scope = 'project' AND project_id = ANY($2::uuid[])) OR (scope = 'user' AND end_user_id = ANY($3::uuid[])))`;
+
+/**
+ * SQL for "an active budget of organisation `org` counts some event of `events`" (the name of a
+ * relation with project_id and end_user_id columns holding the events whose cost is above zero):
+ * the scope rule of BUDGETS_IN_SCOPE_SQL, for ingest's single-statement path.
+ */
+export function budgetCountsAnyEventSql(org: string, events: string): string {
+  return `EXISTS (
+    SELECT 1 FROM budgets b
+    WHERE b.org_id = ${org} AND b.active AND (
+      (b.scope = 'organization' AND EXISTS (SELECT 1 FROM ${events}))
+      OR (b.scope = 'project' AND b.project_id IN (SELECT project_id FROM ${events}))
+      OR (b.scope = 'user' AND b.end_user_id IN (SELECT end_user_id FROM ${events}))))`;
+}
+
+type BudgetSqlRow = {
+  id: string;
+  org_id: string;
+  scope: ScopedBudget["scope"];
+  scope_key: string;
+  project_id: string | null;
+  end_user_id: string | null;
+  period: BudgetPeriodKind;
+  limit_usd: string;
+  warn_percent: number;
+  mode: ScopedBudget["mode"];
+};
+
+export async function budgetsInScopeOfEvents(tx: Tx, orgId: string, scope: { projectIds: string[]; endUserIds: string[] }): Promise<ScopedBudget[]> {
+  const rows = await tx.$queryRawUnsafe<BudgetSqlRow[]>(BUDGETS_IN_SCOPE_SQL, orgId, scope.projectIds, scope.endUserIds);
+  return rows
+    .map((r) => toScopedBudget({ id: r.id, orgId: r.org_id, scope: r.scope, scopeKey: r.scope_key, projectId: r.project_id, endUserId: r.end_user_id, period: r.period, limitUsd: r.limit_usd, warnPercent: Number(r.warn_percent), mode: r.mode }))
+    .sort(byScope);
 }
 
 export function currentPeriod(budget: Pick<ScopedBudget, "period">, at: Date): PeriodRange {
@@ -123,9 +152,9 @@ export function counterKey(budgetId: string, periodStart: Date): string {
  * in id order. Returns every locked counter keyed by counterKey().
  */
 export async function lockPeriodCounters(tx: Tx, targets: { budgetId: string; range: PeriodRange }[], extraIds: string[] = []): Promise<Map<string, PeriodCounter>> {
-  // Inserts go in budget id order so that two transactions creating the same new rows queue
-  // behind each other instead of each holding one.
-  const sorted = [...targets].sort((a, b) => (a.budgetId < b.budgetId ? -1 : a.budgetId > b.budgetId ? 1 : 0));
+  // Inserts go in (budget id, period) order so that two transactions creating the same new rows
+  // queue behind each other instead of each holding one.
+  const sorted = [...targets].sort((a, b) => (a.budgetId < b.budgetId ? -1 : a.budgetId > b.budgetId ? 1 : a.range.start.getTime() - b.range.start.getTime()));
   const ids = sorted.map((t) => t.budgetId);
   const starts = sorted.map((t) => t.range.start.toISOString());
   const ends = sorted.map((t) => t.range.end.toISOString());
@@ -201,22 +230,40 @@ export async function rawSpend(tx: Tx, budget: Pick<ScopedBudget, "orgId" | "sco
   return dec(row?.total ?? "0");
 }
 
-const RETRYABLE = new Set(["P2034", "40P01", "40001"]);
+// Deadlock (40P01) and serialization failure (40001), which Prisma reports as P2034: PostgreSQL
+// rolled the whole transaction back, so running it again is safe.
+const TRANSACTION_CONFLICTS = new Set(["P2034", "40P01", "40001"]);
 
-function isRetryable(err: unknown, depth = 0): boolean {
-  if (!err || typeof err !== "object" || depth > 4) return false;
-  const e = err as { code?: unknown; originalCode?: unknown; cause?: unknown; meta?: { code?: unknown } };
-  for (const c of [e.code, e.originalCode, e.meta?.code]) if (typeof c === "string" && RETRYABLE.has(c)) return true;
-  return isRetryable(e.cause, depth + 1);
+/** True when the database aborted a transaction because it collided with another one. */
+export function isTransactionConflict(err: unknown, depth = 0): boolean {
+  if (!err || typeof err !== "object" || depth > 5) return false;
+  const e = err as { code?: unknown; originalCode?: unknown; cause?: unknown; meta?: { code?: unknown; driverAdapterError?: unknown } };
+  for (const c of [e.code, e.originalCode, e.meta?.code]) if (typeof c === "string" && TRANSACTION_CONFLICTS.has(c)) return true;
+  return isTransactionConflict(e.meta?.driverAdapterError, depth + 1) || isTransactionConflict(e.cause, depth + 1);
 }
 
-/** Runs a transaction again when PostgreSQL aborted it for a deadlock or serialization failure. */
-export async function withRetry<T>(fn: () => Promise<T>, attempts = 4): Promise<T> {
-  for (let i = 1; ; i++) {
+export const TRANSACTION_ATTEMPTS = 5;
+
+/** Waits before the next attempt: exponential with full jitter, so the colliding transactions spread out. */
+export function conflictBackoff(attempt: number): Promise<void> {
+  const ms = Math.random() * Math.min(250, 10 * 2 ** attempt);
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** What a caller hears when every attempt collided: 503, nothing stored, retry later. */
+export function conflictsExhausted(): AppError {
+  return new AppError("database_unavailable", "The database is busy (repeated lock conflicts); nothing was stored. Retry later.");
+}
+
+/** Runs a transaction again when the database aborted it for a deadlock or serialization failure. */
+export async function withRetry<T>(fn: () => Promise<T>, attempts = TRANSACTION_ATTEMPTS): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
     try {
       return await fn();
     } catch (err) {
-      if (i >= attempts || !isRetryable(err)) throw err;
+      if (!isTransactionConflict(err)) throw err;
+      if (attempt >= attempts) throw conflictsExhausted();
+      await conflictBackoff(attempt);
     }
   }
 }

@@ -1,0 +1,117 @@
+// Override tokens redeemed by ingest (SPEC §5): a token is good for one event of the
+// organisation, end user and project it was issued for. Every token of a batch is checked in
+// memory (signature, expiry, binding) and the batch takes one advisory lock per token id, so a
+// concurrent transaction redeeming the same token waits until this one commits and then finds
+// it used (usage_events.override_token_id is unique besides).
+import { overrideTokenMatches, readOverrideToken, type OverrideClaims } from "@/lib/budgets/override-token";
+import { writeAudit } from "../audit";
+import { overrideSigningSecretInTransaction } from "./secret";
+import type { Tx } from "./store";
+
+export interface TokenEvent {
+  orgId: string;
+  eventRowId: bigint;
+  eventId: string;
+  projectId: string | null;
+  endUserId: string | null;
+  overrideToken: string | null;
+}
+
+export interface Redemption {
+  by: string;
+  tokenId: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function redeemedBy(claims: OverrideClaims): string {
+  return claims.user ? `user:${claims.user}` : claims.keyPrefix ? `api_key:${claims.keyPrefix}` : "api";
+}
+
+/** The project keys and end users' external ids of the given ids, in one query. */
+async function scopeNames(tx: Tx, events: TokenEvent[]): Promise<Map<string, string>> {
+  const projectIds = [...new Set(events.flatMap((e) => (e.projectId ? [e.projectId] : [])))];
+  const endUserIds = [...new Set(events.flatMap((e) => (e.endUserId ? [e.endUserId] : [])))];
+  const names = new Map<string, string>();
+  if (projectIds.length === 0 && endUserIds.length === 0) return names;
+  const rows = await tx.$queryRawUnsafe<{ kind: "p" | "u"; id: string; name: string }[]>(
+    `SELECT 'p' AS kind, id::text AS id, key AS name FROM projects WHERE id = ANY($1::uuid[])
+     UNION ALL SELECT 'u', id::text, external_id FROM end_users WHERE id = ANY($2::uuid[])`,
+    projectIds,
+    endUserIds,
+  );
+  for (const r of rows) names.set(`${r.kind}:${r.id}`, r.name);
+  return names;
+}
+
+/**
+ * Redeems the override tokens carried by `events` (one organisation, in event order): the first
+ * event presenting a valid, unused token gets it; any later one is recorded without override.
+ * Writes the confirmation overrides and their audit entries; the caller writes the event flags.
+ * Returns one entry per event (null: no override).
+ */
+export async function redeemOverrideTokens(tx: Tx, events: TokenEvent[]): Promise<(Redemption | null)[]> {
+  const out: (Redemption | null)[] = events.map(() => null);
+  const carrying = events.filter((e) => e.overrideToken);
+  if (carrying.length === 0) return out;
+  const secret = await overrideSigningSecretInTransaction(tx);
+  if (!secret) return out;
+  const claimsOf = events.map((e) => (e.overrideToken ? readOverrideToken(secret, e.overrideToken) : null));
+  const signed = events.filter((_, i) => claimsOf[i] !== null);
+  if (signed.length === 0) return out;
+  const names = await scopeNames(tx, signed);
+  const valid = events.map((e, i) => {
+    const claims = claimsOf[i];
+    if (!claims) return null;
+    const user = e.endUserId ? (names.get(`u:${e.endUserId}`) ?? null) : null;
+    const project = e.projectId ? (names.get(`p:${e.projectId}`) ?? null) : null;
+    return overrideTokenMatches(claims, { orgId: e.orgId, user, project }) ? claims : null;
+  });
+  const tokenIds = [...new Set(valid.flatMap((c) => (c ? [c.jti] : [])))].sort();
+  if (tokenIds.length === 0) return out;
+
+  // Locks are taken in token-id order so two batches sharing tokens cannot deadlock on them.
+  await tx.$queryRawUnsafe(
+    `SELECT count(*)::int AS n FROM (SELECT pg_advisory_xact_lock(hashtextextended(t, 0)) FROM (SELECT unnest($1::text[]) AS t ORDER BY 1) AS ordered) AS locked`,
+    tokenIds,
+  );
+  // A new statement after the locks: it sees every redemption committed before them.
+  const used = new Set(
+    (await tx.$queryRawUnsafe<{ token_id: string }[]>(`SELECT override_token_id AS token_id FROM usage_events WHERE override_token_id = ANY($1::text[])`, tokenIds)).map((r) => r.token_id),
+  );
+
+  const redeemed: { event: TokenEvent; claims: OverrideClaims; by: string; budgetIds: string[] }[] = [];
+  events.forEach((e, i) => {
+    const claims = valid[i];
+    if (!claims || used.has(claims.jti)) return;
+    used.add(claims.jti);
+    const by = redeemedBy(claims);
+    out[i] = { by, tokenId: claims.jti };
+    redeemed.push({ event: e, claims, by, budgetIds: [] });
+  });
+  if (redeemed.length === 0) return out;
+
+  const claimedBudgetIds = [...new Set(redeemed.flatMap((r) => r.claims.budgetIds.filter((id) => UUID.test(id))))];
+  const orgId = redeemed[0].event.orgId;
+  const known = new Set(
+    claimedBudgetIds.length === 0
+      ? []
+      : (await tx.$queryRawUnsafe<{ id: string }[]>(`SELECT id::text AS id FROM budgets WHERE id = ANY($1::uuid[]) AND org_id = $2::uuid`, claimedBudgetIds, orgId)).map((r) => r.id),
+  );
+  for (const r of redeemed) r.budgetIds = r.claims.budgetIds.map((id) => id.toLowerCase()).filter((id) => known.has(id));
+  const overrides = redeemed.flatMap((r) =>
+    (r.budgetIds.length > 0 ? r.budgetIds : [null]).map((budgetId) => ({
+      orgId: r.event.orgId,
+      budgetId,
+      kind: "confirmation" as const,
+      reason: "Call confirmed with an override token",
+      grantedBy: r.by,
+      eventId: r.event.eventRowId.toString(),
+    })),
+  );
+  await tx.budgetOverride.createMany({ data: overrides });
+  for (const r of redeemed) {
+    await writeAudit(tx, { kind: "system", label: r.by }, { action: "budget.override.confirm", targetType: "usage_event", targetId: r.event.eventRowId.toString(), orgId: r.event.orgId, after: { tokenId: r.claims.jti, eventId: r.event.eventId, budgetIds: r.budgetIds } });
+  }
+  return out;
+}

@@ -1,0 +1,175 @@
+// The batch form of the ingest contract: what it costs when nothing is in scope, and how the
+// ingest transaction around it survives a deadlock.
+import pg from "pg";
+import { describe, expect, it } from "vitest";
+import { prisma } from "@/lib/db/client";
+import { dec } from "@/lib/money";
+import { useTestDatabase } from "@/test/database";
+import { makeOrg, SYSTEM } from "@/test/fixtures";
+import { AppError } from "../errors";
+import { authenticateApiKey, createApiKey } from "../api-keys";
+import { importPrices } from "../pricing";
+import { ensureEndUser, ensureProject } from "../projects";
+import { verifyRollups } from "../rollups";
+import { recordUsageBatch } from "../usage-ingest";
+import { listBudgets, setBudget } from "./manage";
+import { applySpendBatchInTransaction, NO_BUDGET_EFFECT, type SpendInput } from "./spend";
+import { withRetry, type Tx } from "./store";
+import { verifyBudgetCounters } from "./verify";
+
+const testDb = await useTestDatabase();
+
+/** The transaction client, recording every database call made through it. */
+function counting(tx: Tx): { tx: Tx; calls: string[] } {
+  const calls: string[] = [];
+  const wrap = (target: object, path: string): object =>
+    new Proxy(target, {
+      get(t, prop, receiver) {
+        const value: unknown = Reflect.get(t, prop, receiver);
+        const name = path ? `${path}.${String(prop)}` : String(prop);
+        if (typeof value === "function") {
+          return (...args: unknown[]) => {
+            calls.push(name);
+            return (value as (...a: unknown[]) => unknown).apply(t, args);
+          };
+        }
+        return value && typeof value === "object" && typeof prop === "string" && !prop.startsWith("$") ? wrap(value, name) : value;
+      },
+    });
+  return { tx: wrap(tx, "") as Tx, calls };
+}
+
+function input(orgId: string, n: number, scope: { projectId?: string | null; endUserId?: string | null; cost?: string | null } = {}): SpendInput {
+  return {
+    orgId,
+    eventRowId: BigInt(-n),
+    eventId: `e${n}`,
+    projectId: scope.projectId ?? null,
+    endUserId: scope.endUserId ?? null,
+    occurredAt: new Date(),
+    costUsd: scope.cost === null ? null : dec(scope.cost ?? "0.5"),
+    reservationId: null,
+    overrideToken: null,
+  };
+}
+
+describe("applySpendBatchInTransaction", () => {
+  it("costs one query when no budget is in scope of the batch, and none when nothing in it is priced", async () => {
+    const org = await makeOrg();
+    await setBudget(SYSTEM, org.id, { scope: "project", scopeKey: "other", limitUsd: "1", mode: "hard" });
+    await setBudget(SYSTEM, org.id, { scope: "user", scopeKey: "someone-else", limitUsd: "1", mode: "hard" });
+    const db = await prisma();
+    const project = await ensureProject(db, org.id, "chatbot");
+    const user = await ensureEndUser(db, org.id, "alice");
+    const inputs = Array.from({ length: 200 }, (_, n) => input(org.id, n, { projectId: project.id, endUserId: n % 2 ? user.id : null }));
+
+    const priced = await db.$transaction(async (tx) => {
+      const counted = counting(tx);
+      return { outcomes: await applySpendBatchInTransaction(counted.tx, inputs), calls: counted.calls };
+    });
+    expect(priced.calls).toEqual(["$queryRawUnsafe"]);
+    expect(priced.outcomes).toEqual(inputs.map(() => NO_BUDGET_EFFECT));
+
+    const unpriced = await db.$transaction(async (tx) => {
+      const counted = counting(tx);
+      await applySpendBatchInTransaction(counted.tx, inputs.map((i) => ({ ...i, costUsd: null })));
+      return counted.calls;
+    });
+    expect(unpriced).toEqual([]);
+  });
+
+  it("refuses a batch that mixes organisations", async () => {
+    const [a, b] = [await makeOrg(), await makeOrg()];
+    const db = await prisma();
+    await expect(db.$transaction((tx) => applySpendBatchInTransaction(tx, [input(a.id, 1), input(b.id, 2)]))).rejects.toThrow(/one organisation/);
+  });
+});
+
+describe("transaction retries", () => {
+  it("runs a transaction again after a conflict, and answers 503 once conflicts persist", async () => {
+    let attempts = 0;
+    const conflict = Object.assign(new Error("Transaction failed due to a write conflict or a deadlock"), { code: "P2034" });
+    expect(
+      await withRetry(async () => {
+        attempts += 1;
+        if (attempts < 3) throw conflict;
+        return "committed";
+      }),
+    ).toBe("committed");
+    expect(attempts).toBe(3);
+
+    attempts = 0;
+    const deadlock = Object.assign(new Error("driver error"), { cause: { originalCode: "40P01" } });
+    const failure = await withRetry(async () => {
+      attempts += 1;
+      throw deadlock;
+    }).catch((err: unknown) => err);
+    expect(failure).toBeInstanceOf(AppError);
+    expect(failure).toMatchObject({ code: "database_unavailable", status: 503 });
+    expect(attempts).toBe(5);
+
+    attempts = 0;
+    await expect(
+      withRetry(async () => {
+        attempts += 1;
+        throw new Error("syntax error");
+      }),
+    ).rejects.toThrow("syntax error");
+    expect(attempts).toBe(1);
+  });
+
+  // PGlite has one connection: no second transaction can hold a lock against ingest.
+  it.skipIf(!testDb.url)("commits an ingest batch once after PostgreSQL aborted it for a deadlock", { timeout: 60_000 }, async () => {
+    await importPrices(
+      SYSTEM,
+      [{ provider: "test", model: "tst-deadlock", aliases: [], inputPerMtok: "1000", cachedInputPerMtok: null, cacheWritePerMtok: null, outputPerMtok: "0", perRequest: null, effectiveFrom: new Date("2024-01-01T00:00:00Z") }],
+      { source: "test" },
+    );
+    const org = await makeOrg();
+    const { key } = await createApiKey(SYSTEM, { orgId: org.id });
+    const principal = (await authenticateApiKey(key))!;
+    await setBudget(SYSTEM, org.id, { scope: "organization", limitUsd: "100", mode: "hard" });
+    const event = (id: string) => ({ event_id: id, provider: "test", model: "tst-deadlock", input_tokens: 10, category: "chat" });
+    // Creates the roll-up rows and the counter that the two transactions below fight over.
+    await recordUsageBatch(principal, [event("first")]);
+
+    const other = new pg.Client({ connectionString: testDb.url });
+    await other.connect();
+    try {
+      await other.query("BEGIN");
+      // This session waits longer before looking for deadlocks, so PostgreSQL aborts the ingest side.
+      await other.query("SET LOCAL deadlock_timeout = '20s'");
+      await other.query("SELECT bp.id FROM budget_periods bp JOIN budgets b ON b.id = bp.budget_id WHERE b.org_id = $1 FOR UPDATE OF bp", [org.id]);
+      const otherPid = (await other.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows[0].pid;
+
+      // Ingest updates the roll-up rows, then waits for the counter this session holds...
+      const ingest = recordUsageBatch(principal, [event("second")]).then(
+        (results) => ({ results }),
+        (error: unknown) => ({ error }),
+      );
+      const db = await prisma();
+      for (let waited = 0; ; waited += 50) {
+        const [row] = await db.$queryRawUnsafe<{ n: number }[]>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> $1 AND query ILIKE '%budget_periods%'`,
+          otherPid,
+        );
+        if (row.n > 0) break;
+        if (waited > 20_000) throw new Error("ingest never waited for the counter lock");
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      // ...and this session now waits for ingest's roll-up row: a deadlock. This update can only
+      // finish once PostgreSQL has aborted the ingest transaction.
+      await other.query("UPDATE daily_rollups SET requests = requests WHERE org_id = $1", [org.id]);
+      await other.query("ROLLBACK");
+
+      expect(await ingest).toEqual({ results: [expect.objectContaining({ event_id: "second", status: "created" })] });
+    } finally {
+      await other.end();
+    }
+    const db = await prisma();
+    expect(await db.usageEvent.count({ where: { orgId: org.id } })).toBe(2);
+    expect((await listBudgets(SYSTEM, org.id))[0].spentUsd).toBe("0.02");
+    expect(await verifyBudgetCounters()).toEqual([]);
+    expect((await verifyRollups()).drift).toEqual([]);
+  });
+});
