@@ -66,8 +66,11 @@ test("super admin creates an organisation, a member and an API key, then signs o
 
   // A viewer signs in, sees the dashboards of their organisation but no admin pages.
   await signIn(page, `viewer-${slug}@e2e.test`, "viewer-password-1");
+  const nav = page.getByRole("navigation", { name: "Main" });
+  await expect(nav.getByRole("link", { name: "Overview" })).toBeVisible();
+  await expect(nav.getByRole("link", { name: "API keys" })).toHaveCount(0);
+  await expect(nav.getByRole("link", { name: "Organisations" })).toHaveCount(0);
   await expect(page.getByRole("link", { name: "API keys" })).toHaveCount(0);
-  await expect(page.getByRole("link", { name: "Organisations" })).toHaveCount(0);
   for (const path of ["/keys", "/members", "/orgs", "/audit"]) {
     const res = await page.goto(path);
     expect(res?.status(), path).toBe(404);

@@ -76,7 +76,7 @@ async function OpenAlertsWidget({ actor, scope, alertsHref }: Omit<WidgetProps, 
 
 export default async function OverviewPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const params = await searchParams;
-  const { actor, org } = await requireOrgScope(first(params, "org"), "viewer", { allowAll: true });
+  const { actor, org, role } = await requireOrgScope(first(params, "org"), "viewer", { allowAll: true });
   const scope: DashboardScope = { orgId: org?.id ?? null };
   const { filters, error } = parseDashboardFilters(params, new Date());
   const days = first(params, "days") === "90" ? 90 : 30;
@@ -108,7 +108,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
         </p>
       ) : null}
       {!anyUsage ? (
-        <FirstEventHelp origin={origin} keysHref={`/keys${filterQuery({ org: org?.slug ?? null })}`} />
+        <FirstEventHelp origin={origin} keysHref={role === "viewer" ? null : `/keys${filterQuery({ org: org?.slug ?? null })}`} />
       ) : (
         <div className="space-y-6">
           <div>
