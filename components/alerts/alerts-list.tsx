@@ -2,24 +2,9 @@ import Link from "next/link";
 import { Badge } from "@/components/ui/card";
 import { formatUsd } from "@/lib/money";
 import { AlertActions } from "./alert-actions";
+import type { AlertRow } from "@/lib/server/alerts";
 
-export interface AlertView {
-  id: string;
-  orgSlug: string;
-  budgetId: string | null;
-  type: "budget_warning" | "budget_reached" | "single_call_high" | "daily_spike";
-  severity: "low" | "medium" | "high" | "critical";
-  status: "open" | "acknowledged" | "resolved";
-  thresholdValue: string | null;
-  actualValue: string | null;
-  message: string;
-  resolution: string | null;
-  acknowledgedAt: string | null;
-  acknowledgedBy: string | null;
-  resolvedAt: string | null;
-  resolvedBy: string | null;
-  createdAt: string;
-}
+export type AlertView = AlertRow;
 
 export const ALERT_TYPE_LABELS: Record<AlertView["type"], string> = {
   budget_warning: "Budget warning",

@@ -1,17 +1,7 @@
 import { Badge } from "@/components/ui/card";
+import type { WebhookDeliveryRow } from "@/lib/server/webhooks";
 
-export interface WebhookDeliveryView {
-  id: string;
-  url: string;
-  event: string;
-  status: "pending" | "delivered" | "failed";
-  attempts: number;
-  responseStatus: number | null;
-  lastError: string | null;
-  nextAttemptAt: string | null;
-  deliveredAt: string | null;
-  createdAt: string;
-}
+export type WebhookDeliveryView = WebhookDeliveryRow;
 
 const TONE = { pending: "warning", delivered: "success", failed: "danger" } as const;
 const when = (iso: string) => `${iso.slice(0, 16).replace("T", " ")} UTC`;

@@ -1,15 +1,5 @@
-export interface AuditLogRowView {
-  id: string;
-  createdAt: string;
-  actorLabel: string;
-  action: string;
-  targetType: string;
-  targetId: string | null;
-  orgSlug: string | null;
-  before: unknown;
-  after: unknown;
-  ip: string | null;
-}
+import type { AuditLogRow } from "@/lib/server/audit-log";
+export type AuditLogRowView = AuditLogRow;
 
 function Change({ before, after }: { before: unknown; after: unknown }) {
   if (before == null && after == null) return <span className="text-muted">—</span>;

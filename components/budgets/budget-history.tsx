@@ -1,24 +1,12 @@
 import { Badge } from "@/components/ui/card";
 import { dec } from "@/lib/money";
 import { formatUsd, formatUtc, percentOf } from "./budget-format";
+import type { BudgetPeriodHistory } from "@/lib/server/budgets/manage";
+import type { BudgetOverrideRow } from "@/lib/server/budgets/manage";
 
-export interface PeriodHistoryView {
-  periodStart: string;
-  periodEnd: string;
-  spentUsd: string;
-}
+export type PeriodHistoryView = BudgetPeriodHistory;
 
-export interface OverrideView {
-  id: string;
-  kind: "extension" | "confirmation";
-  amountUsd: string | null;
-  validUntil: string | null;
-  active: boolean;
-  reason: string;
-  grantedBy: string | null;
-  eventId: string | null;
-  createdAt: string;
-}
+export type OverrideView = BudgetOverrideRow;
 
 const day = (iso: string) => iso.slice(0, 10);
 const lastDay = (endExclusive: string) => day(new Date(new Date(endExclusive).getTime() - 1).toISOString());

@@ -5,26 +5,9 @@ import { createColumnHelper, type ColumnDef } from "@tanstack/react-table";
 import { Badge } from "@/components/ui/card";
 import { Money } from "@/components/ui/money";
 import type { DataTableFeatures } from "./data-table";
+import type { UsageLogRow } from "@/lib/server/usage-log";
 
-/** One usage event as the usage log shows it (plain data from the server). */
-export interface UsageLogRowView {
-  id: string;
-  occurredAt: string;
-  orgSlug: string;
-  orgName: string;
-  projectKey: string | null;
-  userExternalId: string | null;
-  category: string | null;
-  provider: string | null;
-  model: string | null;
-  inputTokens: number;
-  outputTokens: number;
-  costUsd: string | null;
-  priced: boolean;
-  success: boolean;
-  overBudget: boolean;
-  budgetOverride: boolean;
-}
+export type UsageLogRowView = UsageLogRow;
 
 const helper = createColumnHelper<DataTableFeatures, UsageLogRowView>();
 const dash = (v: string | null) => v ?? <span className="text-muted">—</span>;

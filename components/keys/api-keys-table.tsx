@@ -4,17 +4,9 @@ import { useActionState } from "react";
 import { revokeApiKeyAction } from "@/app/(console)/keys/actions";
 import { Button } from "@/components/ui/button";
 import { Badge } from "@/components/ui/card";
+import type { ApiKeyRow } from "@/lib/server/api-keys";
 
-export interface ApiKeyView {
-  id: string;
-  name: string;
-  prefix: string;
-  projectKey: string | null;
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-  createdBy: string | null;
-}
+export type ApiKeyView = ApiKeyRow;
 
 function RevokeButton({ orgId, prefix }: { orgId: string; prefix: string }) {
   const [, action, pending] = useActionState(revokeApiKeyAction, {});

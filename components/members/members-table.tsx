@@ -5,15 +5,9 @@ import { setAccountDisabledAction, setMemberRoleAction } from "@/app/(console)/m
 import { Button } from "@/components/ui/button";
 import { Badge } from "@/components/ui/card";
 import { FormMessage } from "@/components/ui/form-message";
+import type { MemberRow } from "@/lib/server/accounts";
 
-export interface MemberView {
-  accountId: string;
-  email: string;
-  name: string | null;
-  role: "owner" | "admin" | "viewer";
-  disabled: boolean;
-  lastLoginAt: string | null;
-}
+export type MemberView = MemberRow;
 
 function RoleForm({ orgId, member, canManageOwners }: { orgId: string; member: MemberView; canManageOwners: boolean }) {
   const [state, action, pending] = useActionState(setMemberRoleAction, {});

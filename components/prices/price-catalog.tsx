@@ -1,19 +1,7 @@
 import { Badge } from "@/components/ui/card";
+import type { PriceVersionView } from "@/lib/server/pricing";
 
-export interface PriceVersionView {
-  id: string;
-  provider: string;
-  model: string;
-  aliases: string[];
-  inputPerMtok: string;
-  cachedInputPerMtok: string | null;
-  cacheWritePerMtok: string | null;
-  outputPerMtok: string;
-  perRequest: string | null;
-  effectiveFrom: string;
-  source: string;
-  current: boolean;
-}
+export type { PriceVersionView };
 
 const usd = (v: string | null) => (v === null ? <span className="text-muted">—</span> : <span className="tabular-nums">${v}</span>);
 const day = (iso: string) => (iso.startsWith("1970-01-01") ? "always" : iso.slice(0, 10));

@@ -2,55 +2,9 @@ import type { ReactNode } from "react";
 import { Badge, Card } from "@/components/ui/card";
 import { Money } from "@/components/ui/money";
 import { dec, formatUsd } from "@/lib/money";
+import type { UsageEventDetail } from "@/lib/server/usage-log";
 
-export interface UsageEventDetailData {
-  id: string;
-  eventId: string;
-  occurredAt: string;
-  receivedAt: string;
-  orgSlug: string;
-  orgName: string;
-  projectKey: string | null;
-  userExternalId: string | null;
-  userEmail: string | null;
-  userName: string | null;
-  apiKeyPrefix: string | null;
-  category: string | null;
-  provider: string | null;
-  model: string | null;
-  documentRef: string | null;
-  purposeDetail: string | null;
-  inputTokens: number;
-  outputTokens: number;
-  tokens: { inputUncached: number; cacheRead: number; cacheWrite: number; output: number; reasoning: number };
-  durationMs: number | null;
-  success: boolean;
-  error: string | null;
-  prompt: string | null;
-  response: string | null;
-  redactionSummary: Record<string, number>;
-  metadata: unknown;
-  rawUsage: unknown;
-  costUsd: string | null;
-  clientCostUsd: string | null;
-  priced: boolean;
-  overBudget: boolean;
-  budgetOverride: boolean;
-  overrideBy: string | null;
-  reservationId: string | null;
-  price: {
-    id: string;
-    provider: string;
-    model: string;
-    effectiveFrom: string;
-    inputPerMtok: string;
-    cachedInputPerMtok: string | null;
-    cacheWritePerMtok: string | null;
-    outputPerMtok: string;
-    perRequest: string | null;
-    source: string;
-  } | null;
-}
+export type UsageEventDetailData = UsageEventDetail;
 
 function Fields({ items }: { items: [string, ReactNode][] }) {
   return (

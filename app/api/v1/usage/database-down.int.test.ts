@@ -1,9 +1,7 @@
 // Simulates a database outage by pointing the process at a closed port (the data layer, not the
 // route, owns the connection), hence the direct import of the database module.
-/* eslint-disable no-restricted-imports */
 import { describe, expect, it } from "vitest";
 import { openDatabase, setDatabase } from "@/lib/db/client";
-/* eslint-enable no-restricted-imports */
 import { createApiKey } from "@/lib/server/api-keys";
 import { useTestDatabase } from "@/test/database";
 import { makeOrg, SYSTEM } from "@/test/fixtures";
