@@ -1,24 +1,9 @@
 // Plain budget figures as the pages hand them to components, and how people read them.
 import { dec, formatUsd } from "@/lib/money";
+import type { BudgetSummary } from "@/lib/server/budgets/manage";
 
-export interface BudgetView {
-  id: string;
-  scope: "organization" | "project" | "user";
-  scopeKey: string | null;
-  period: "monthly" | "weekly" | "daily";
-  mode: "soft" | "hard";
-  active: boolean;
-  warnPercent: number;
-  limitUsd: string;
-  extensionUsd: string;
-  spentUsd: string;
-  reservedUsd: string;
-  remainingUsd: string;
-  periodStart: string;
-  periodEnd: string;
-  projectedSpendUsd: string;
-  limitReachedAt: string | null;
-}
+/** What budget components need of the data layer's budget summary. */
+export type BudgetView = Omit<BudgetSummary, "orgId" | "createdAt" | "updatedAt">;
 
 export function scopeLabel(b: Pick<BudgetView, "scope" | "scopeKey">): string {
   if (b.scope === "organization") return "Whole organisation";
