@@ -117,54 +117,39 @@ export function detectUsageFormat(usage: UsageObject, provider?: string | null):
   return provider?.toLowerCase() === "anthropic" ? "anthropic" : "openai_responses";
 }
 
+const OPENAI_FIELDS = {
+  openai_chat: { input: "prompt_tokens", inputDetails: "prompt_tokens_details", output: "completion_tokens", outputDetails: "completion_tokens_details" },
+  openai_responses: { input: "input_tokens", inputDetails: "input_tokens_details", output: "output_tokens", outputDetails: "output_tokens_details" },
+} as const;
+
 /** Normalises a provider `usage` object (the field is reported as `usage.<name>`). */
 export function normalizeUsageObject(usage: unknown, provider?: string | null): { format: Exclude<UsageFormat, "native">; tokens: TokenCounts } {
   if (!isObject(usage)) throw new TokenCountError("usage", "usage must be an object.");
   const format = detectUsageFormat(usage, provider);
   const f = (name: string) => `usage.${name}`;
   switch (format) {
-    case "openai_chat": {
-      const prompt = nested(usage, "prompt_tokens_details", f("prompt_tokens_details"));
-      const completion = nested(usage, "completion_tokens_details", f("completion_tokens_details"));
-      return {
-        format,
-        tokens: fromInclusive(
-          {
-            input: count(usage, "prompt_tokens", f("prompt_tokens")),
-            inputField: f("prompt_tokens"),
-            cacheRead: count(prompt, "cached_tokens", f("prompt_tokens_details.cached_tokens")),
-            cacheReadField: f("prompt_tokens_details.cached_tokens"),
-            cacheWrite: 0,
-            cacheWriteField: f("prompt_tokens_details.cache_write_tokens"),
-          },
-          {
-            output: count(usage, "completion_tokens", f("completion_tokens")),
-            outputField: f("completion_tokens"),
-            reasoning: count(completion, "reasoning_tokens", f("completion_tokens_details.reasoning_tokens")),
-            reasoningField: f("completion_tokens_details.reasoning_tokens"),
-          },
-        ),
-      };
-    }
+    case "openai_chat":
     case "openai_responses": {
-      const input = nested(usage, "input_tokens_details", f("input_tokens_details"));
-      const output = nested(usage, "output_tokens_details", f("output_tokens_details"));
+      // Both OpenAI shapes count cached tokens inside the input total; only the field names differ.
+      const names = OPENAI_FIELDS[format];
+      const inputDetails = nested(usage, names.inputDetails, f(names.inputDetails));
+      const outputDetails = nested(usage, names.outputDetails, f(names.outputDetails));
       return {
         format,
         tokens: fromInclusive(
           {
-            input: count(usage, "input_tokens", f("input_tokens")),
-            inputField: f("input_tokens"),
-            cacheRead: count(input, "cached_tokens", f("input_tokens_details.cached_tokens")),
-            cacheReadField: f("input_tokens_details.cached_tokens"),
+            input: count(usage, names.input, f(names.input)),
+            inputField: f(names.input),
+            cacheRead: count(inputDetails, "cached_tokens", f(`${names.inputDetails}.cached_tokens`)),
+            cacheReadField: f(`${names.inputDetails}.cached_tokens`),
             cacheWrite: 0,
-            cacheWriteField: f("input_tokens_details.cache_write_tokens"),
+            cacheWriteField: f(`${names.inputDetails}.cache_write_tokens`),
           },
           {
-            output: count(usage, "output_tokens", f("output_tokens")),
-            outputField: f("output_tokens"),
-            reasoning: count(output, "reasoning_tokens", f("output_tokens_details.reasoning_tokens")),
-            reasoningField: f("output_tokens_details.reasoning_tokens"),
+            output: count(usage, names.output, f(names.output)),
+            outputField: f(names.output),
+            reasoning: count(outputDetails, "reasoning_tokens", f(`${names.outputDetails}.reasoning_tokens`)),
+            reasoningField: f(`${names.outputDetails}.reasoning_tokens`),
           },
         ),
       };
