@@ -1,35 +1,16 @@
 // Integration tests run against a real database: a fresh PostgreSQL database when
 // TEST_DATABASE_URL (or DATABASE_URL) is set, otherwise an in-memory PGlite. Both get the real
 // migrations, and the data layer is pointed at the test database.
-import { randomBytes } from "node:crypto";
-import pg from "pg";
 import { afterAll } from "vitest";
 import { openDatabase, setDatabase, type Database } from "@/lib/db/client";
 import { migrate } from "@/lib/db/migrate";
+import { createScratchPostgres } from "@/lib/db/scratch";
 
 export function testServerUrl(): string | undefined {
   return process.env.TEST_DATABASE_URL || process.env.DATABASE_URL || undefined;
 }
 
-/** Creates an empty PostgreSQL database on the test server and returns its URL. */
-export async function createScratchPostgres(serverUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `spendline_test_${randomBytes(6).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: serverUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
-}
+export { createScratchPostgres } from "@/lib/db/scratch";
 
 export interface TestDatabase extends Database {
   url?: string;

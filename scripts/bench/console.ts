@@ -6,12 +6,12 @@
 // postgres://postgres@127.0.0.1:5432/postgres), BENCH_CONSOLE_EVENTS or --events N (default
 // 10,000,000), BENCH_CONSOLE_DAYS (default 90), BENCH_REPEAT (timed runs per figure, default 7),
 // BENCH_KEEP=1 keeps the database and prints its URL.
-import { randomBytes } from "node:crypto";
 import os from "node:os";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { closeDatabase, openDatabase, setDatabase } from "@/lib/db/client";
 import { migrate } from "@/lib/db/migrate";
+import { createScratchPostgres } from "@/lib/db/scratch";
 import { addDays, isoDay } from "@/lib/dashboard/dates";
 import { defaultDateRange } from "@/lib/dashboard/filters";
 import { dec } from "@/lib/money";
@@ -90,14 +90,8 @@ async function generate(client: pg.Client): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const name = `spendline_bench_console_${randomBytes(4).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const dbUrl = url.toString();
+  const scratch = await createScratchPostgres(serverUrl, "spendline_bench_console");
+  const { name, url: dbUrl } = scratch;
   try {
     // Loading: generous sort memory and usage_events' secondary indexes built once at the end.
     // Both are undone before anything is timed.
@@ -140,7 +134,7 @@ async function main(): Promise<void> {
       )
     ).rows[0];
 
-    console.log(`Console benchmark — PostgreSQL ${url.host}, ${os.cpus().length} CPUs, median of ${repeat} runs after a warm-up`);
+    console.log(`Console benchmark — PostgreSQL ${new URL(dbUrl).host}, ${os.cpus().length} CPUs, median of ${repeat} runs after a warm-up`);
     console.log(`Data: ${fmt(Number(counts.events))} usage events over ${days} days, ${ORGS} organisations, ${USERS} end users; ${fmt(Number(counts.daily))} daily and ${fmt(Number(counts.monthly))} monthly roll-up rows`);
     console.log(`(generated in ${fmt(genSeconds, 1)} s straight in SQL; indexes and roll-ups (aggregates rebuild) in ${fmt(rollupSeconds, 1)} s)`);
 
@@ -209,10 +203,7 @@ async function main(): Promise<void> {
     if (process.env.BENCH_KEEP === "1") {
       console.log(`kept database ${dbUrl}`);
     } else {
-      const drop = new pg.Client({ connectionString: serverUrl });
-      await drop.connect();
-      await drop.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await drop.end();
+      await scratch.drop();
     }
   }
 }

@@ -6,14 +6,13 @@
 // BENCH_CLIENTS (concurrent single-event clients and pgbench clients, default 8),
 // BENCH_INSTANCES (app processes, default 2), BENCH_BATCH (events per batch, default 1000).
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
-import pg from "pg";
 import { closeDatabase, openDatabase, setDatabase } from "@/lib/db/client";
 import { migrate } from "@/lib/db/migrate";
+import { createScratchPostgres } from "@/lib/db/scratch";
 import { createApiKey } from "@/lib/server/api-keys";
 import { seedPriceCatalogIfEmpty } from "@/lib/server/pricing";
 import { setBudget } from "@/lib/server/budgets/manage";
@@ -195,14 +194,8 @@ function line(label: string, r: PhaseResult, unit = "events/s"): string {
 }
 
 async function main(): Promise<void> {
-  const name = `spendline_bench_${randomBytes(4).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const dbUrl = url.toString();
+  const scratch = await createScratchPostgres(serverUrl, "spendline_bench");
+  const dbUrl = scratch.url;
   const children: ChildProcess[] = [];
   try {
     const db = await openDatabase({ url: dbUrl, poolSize: 4 });
@@ -259,10 +252,7 @@ async function main(): Promise<void> {
   } finally {
     for (const c of children) c.kill("SIGTERM");
     await new Promise((r) => setTimeout(r, 300));
-    const drop = new pg.Client({ connectionString: serverUrl });
-    await drop.connect();
-    await drop.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await drop.end();
+    await scratch.drop();
     agent.destroy();
   }
 }
