@@ -5,6 +5,7 @@ import { createBudgetAction } from "@/app/(console)/budgets/actions";
 import { Button } from "@/components/ui/button";
 import { SelectField, TextField } from "@/components/ui/field";
 import { FormMessage } from "@/components/ui/form-message";
+import { BudgetSettingsFields } from "./budget-settings-fields";
 
 type Scope = "organization" | "project" | "user";
 
@@ -32,33 +33,10 @@ export function CreateBudgetForm({ orgId }: { orgId: string }) {
           hint={scope === "project" ? "As sent in the project field of usage events." : "As sent in the user field of usage events."}
         />
       )}
-      <TextField
-        label="Limit (USD)"
-        name="limitUsd"
-        inputMode="decimal"
-        required
-        placeholder="e.g. 500"
-        defaultValue={keep("limitUsd")}
-        error={state.errors?.limitUsd}
-      />
-      <div className="grid grid-cols-2 gap-3">
-        <SelectField label="Period" name="period" defaultValue={keep("period") || "monthly"} error={state.errors?.period}>
-          <option value="monthly">Monthly</option>
-          <option value="weekly">Weekly</option>
-          <option value="daily">Daily</option>
-        </SelectField>
-        <SelectField label="Mode" name="mode" defaultValue={keep("mode") || "soft"} error={state.errors?.mode}>
-          <option value="soft">Soft</option>
-          <option value="hard">Hard</option>
-        </SelectField>
-      </div>
-      <TextField
-        label="Warning at (%)"
-        name="warnPercent"
-        inputMode="numeric"
-        defaultValue={keep("warnPercent") ?? "80"}
-        error={state.errors?.warnPercent}
-        hint="Soft: over the limit, calls need a confirmed override. Hard: they are blocked."
+      <BudgetSettingsFields
+        values={{ limitUsd: keep("limitUsd"), period: keep("period") || undefined, mode: keep("mode") || undefined, warnPercent: keep("warnPercent") }}
+        errors={state.errors}
+        warnHint="Soft: over the limit, calls need a confirmed override. Hard: they are blocked."
       />
       <Button type="submit" disabled={pending}>
         {pending ? "Saving…" : "Create budget"}

@@ -3,8 +3,8 @@
 import { useActionState } from "react";
 import { setBudgetActiveAction, updateBudgetAction } from "@/app/(console)/budgets/actions";
 import { Button } from "@/components/ui/button";
-import { SelectField, TextField } from "@/components/ui/field";
 import { FormMessage } from "@/components/ui/form-message";
+import { BudgetSettingsFields } from "./budget-settings-fields";
 import type { BudgetView } from "./budget-format";
 
 export function EditBudgetForm({ budget }: { budget: BudgetView }) {
@@ -14,33 +14,16 @@ export function EditBudgetForm({ budget }: { budget: BudgetView }) {
     <form action={action} className="space-y-4" noValidate>
       <input type="hidden" name="budgetId" value={budget.id} />
       <FormMessage state={state} />
-      <TextField
-        label="Limit (USD)"
-        name="limitUsd"
-        id="edit-limitUsd"
-        inputMode="decimal"
-        defaultValue={keep("limitUsd", budget.limitUsd)}
-        error={state.errors?.limitUsd}
-      />
-      <div className="grid grid-cols-2 gap-3">
-        <SelectField label="Period" name="period" id="edit-period" defaultValue={keep("period", budget.period)} error={state.errors?.period}>
-          <option value="monthly">Monthly</option>
-          <option value="weekly">Weekly</option>
-          <option value="daily">Daily</option>
-        </SelectField>
-        <SelectField label="Mode" name="mode" id="edit-mode" defaultValue={keep("mode", budget.mode)} error={state.errors?.mode}>
-          <option value="soft">Soft</option>
-          <option value="hard">Hard</option>
-        </SelectField>
-      </div>
-      <TextField
-        label="Warning at (%)"
-        name="warnPercent"
-        id="edit-warnPercent"
-        inputMode="numeric"
-        defaultValue={keep("warnPercent", String(budget.warnPercent))}
-        error={state.errors?.warnPercent}
-        hint="Changing the period starts counting the new period from the stored events."
+      <BudgetSettingsFields
+        idPrefix="edit"
+        values={{
+          limitUsd: keep("limitUsd", budget.limitUsd),
+          period: keep("period", budget.period),
+          mode: keep("mode", budget.mode),
+          warnPercent: keep("warnPercent", String(budget.warnPercent)),
+        }}
+        errors={state.errors}
+        warnHint="Changing the period starts counting the new period from the stored events."
       />
       <Button type="submit" disabled={pending}>
         {pending ? "Saving…" : "Save budget"}
