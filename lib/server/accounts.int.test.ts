@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { prisma } from "@/lib/db/client";
 import { setupTestDatabase } from "@/test/database";
 import { makeMember, makeOrg, SYSTEM, uniq } from "@/test/fixtures";
+import { getAuthSecret } from "./app-settings";
 import { addMember, bootstrapSuperAdmin, createAccount, listMembers, loadActor, setAccountDisabled, setMemberRole, verifyCredentials } from "./accounts";
 
 await setupTestDatabase();
@@ -78,5 +79,22 @@ describe("accounts and sign-in", () => {
     expect(again).toEqual({ status: "exists", email, isSuperAdmin: true });
     const login = await verifyCredentials(email, (first as { generatedPassword: string }).generatedPassword);
     expect(login.ok).toBe(true);
+  });
+
+  it("two instances starting at once create one super admin and share one auth secret", async () => {
+    const email = `${uniq("race")}@example.test`;
+    const results = await Promise.all([bootstrapSuperAdmin({ email }), bootstrapSuperAdmin({ email })]);
+    expect(results.map((r) => r.status).sort()).toEqual(["created", "exists"]);
+    expect(await (await prisma()).account.count({ where: { email } })).toBe(1);
+    const saved = process.env.AUTH_SECRET;
+    delete process.env.AUTH_SECRET;
+    try {
+      const [a, b] = await Promise.all([getAuthSecret(), getAuthSecret()]);
+      expect(a).toBe(b);
+      expect(a.length).toBeGreaterThanOrEqual(32);
+      expect(await getAuthSecret()).toBe(a);
+    } finally {
+      if (saved !== undefined) process.env.AUTH_SECRET = saved;
+    }
   });
 });

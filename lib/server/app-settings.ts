@@ -10,8 +10,8 @@ export async function getAuthSecret(): Promise<string> {
   if (fromEnv) return fromEnv;
   const db = await prisma();
   const candidate = randomBytes(32).toString("base64url");
-  // Insert-if-absent, then read: two instances starting at once end up with the same secret.
-  await db.appSetting.upsert({ where: { key: "auth_secret" }, create: { key: "auth_secret", value: candidate }, update: {} });
+  // Insert-if-absent (ON CONFLICT DO NOTHING), then read: instances starting at once share one secret.
+  await db.appSetting.createMany({ data: [{ key: "auth_secret", value: candidate }], skipDuplicates: true });
   const row = await db.appSetting.findUniqueOrThrow({ where: { key: "auth_secret" } });
   return row.value;
 }
