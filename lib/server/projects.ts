@@ -4,24 +4,24 @@ import { assertOrgRole, type Actor } from "./authz";
 
 type Tx = PrismaNs.TransactionClient;
 
-/** Projects and end users are created on first sight (SPEC §4); safe under concurrency. */
+/**
+ * Projects and end users are created on first sight (SPEC §4). INSERT … ON CONFLICT, not Prisma's
+ * upsert (a find then a create, which fails when two requests see the same new project at once).
+ */
 export async function ensureProject(tx: Tx, orgId: string, key: string) {
-  return tx.project.upsert({
-    where: { orgId_key: { orgId, key } },
-    create: { orgId, key, name: key },
-    update: {},
-  });
+  await tx.$executeRaw`INSERT INTO projects (org_id, key, name) VALUES (${orgId}::uuid, ${key}, ${key})
+    ON CONFLICT (org_id, key) DO NOTHING`;
+  return tx.project.findUniqueOrThrow({ where: { orgId_key: { orgId, key } } });
 }
 
 export async function ensureEndUser(tx: Tx, orgId: string, externalId: string, info: { email?: string | null; name?: string | null } = {}) {
-  return tx.endUser.upsert({
-    where: { orgId_externalId: { orgId, externalId } },
-    create: { orgId, externalId, email: info.email ?? null, name: info.name ?? null },
-    update: {
-      ...(info.email ? { email: info.email } : {}),
-      ...(info.name ? { name: info.name } : {}),
-    },
-  });
+  const email = info.email || null;
+  const name = info.name || null;
+  await tx.$executeRaw`INSERT INTO end_users (org_id, external_id, email, name) VALUES (${orgId}::uuid, ${externalId}, ${email}, ${name})
+    ON CONFLICT (org_id, external_id) DO UPDATE
+      SET email = COALESCE(EXCLUDED.email, end_users.email), name = COALESCE(EXCLUDED.name, end_users.name)
+      WHERE EXCLUDED.email IS NOT NULL OR EXCLUDED.name IS NOT NULL`;
+  return tx.endUser.findUniqueOrThrow({ where: { orgId_externalId: { orgId, externalId } } });
 }
 
 export async function listProjects(actor: Actor, orgId: string) {
