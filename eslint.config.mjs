@@ -6,7 +6,7 @@ const prismaImports = ["@/lib/generated/*", "**/generated/prisma/*", "@prisma/cl
 const config = [
   ...nextVitals,
   ...nextTs,
-  { ignores: ["lib/generated/**", ".next/**", ".next-*/**", "node_modules/**", "test-results/**", "playwright-report/**"] },
+  { ignores: ["lib/generated/**", ".next/**", ".next-*/**", "node_modules/**", "test-results/**", "playwright-report/**", "sdk/dist/**", "sdk/node_modules/**"] },
   {
     // Only the server data layer (lib/server, lib/db, lib/cli) may reach the database.
     files: ["app/**", "components/**", "lib/*.ts", "lib/!(server|db|cli)/**"],

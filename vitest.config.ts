@@ -6,7 +6,7 @@ export default defineConfig({
   test: {
     environment: "node",
     include: ["**/*.test.ts"],
-    exclude: ["node_modules/**", "e2e/**", ".next/**", "lib/generated/**"],
+    exclude: ["node_modules/**", "e2e/**", "sdk/**", ".next/**", "lib/generated/**"],
     testTimeout: 60_000,
     hookTimeout: 180_000,
     pool: "forks",
