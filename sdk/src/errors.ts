@@ -66,3 +66,14 @@ export class BudgetConfirmationRequired extends Error {
     this.attrs = attrs;
   }
 }
+
+/**
+ * The budget error behind `error`, also when a provider's stream helper (`messages.stream()`,
+ * `chat.completions.stream()`) wrapped it in its own error class (as `cause`).
+ */
+export function budgetErrorOf(error: unknown): BudgetExceededError | BudgetConfirmationRequired | undefined {
+  for (let current = error, depth = 0; current && depth < 8; current = (current as { cause?: unknown }).cause, depth++) {
+    if (current instanceof BudgetExceededError || current instanceof BudgetConfirmationRequired) return current;
+  }
+  return undefined;
+}

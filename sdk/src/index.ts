@@ -1,5 +1,5 @@
 export { Spendline, retryAfterMs } from "./client.js";
-export { BudgetConfirmationRequired, BudgetExceededError, SpendlineError, type CallEstimate } from "./errors.js";
+export { BudgetConfirmationRequired, BudgetExceededError, SpendlineError, budgetErrorOf, type CallEstimate } from "./errors.js";
 export { wrapOpenAI } from "./openai.js";
 export { wrapAnthropic } from "./anthropic.js";
 export type {

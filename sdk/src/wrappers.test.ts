@@ -3,7 +3,7 @@
 import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { BudgetConfirmationRequired, BudgetExceededError, Spendline, SpendlineError, wrapAnthropic, wrapOpenAI, type ErrorContext } from "./index.js";
+import { BudgetConfirmationRequired, BudgetExceededError, Spendline, SpendlineError, budgetErrorOf, wrapAnthropic, wrapOpenAI, type ErrorContext } from "./index.js";
 import { CHAT_TEXT, startProviderStandIn, type ProviderStandIn } from "../test/provider-stand-in.js";
 import { startSpendlineStandIn, type SpendlineStandIn } from "../test/spendline-stand-in.js";
 
@@ -242,6 +242,20 @@ describe("checkBudget", () => {
     expect(events[0]).toMatchObject({ override_token: "ovr.signed.token", user: "u-1", usage: provider.scenario.chatUsage });
     expect(events[0]).not.toHaveProperty("reservation_id");
     expect(events[1]).not.toHaveProperty("override_token");
+  });
+
+  it("the stream helpers pass the budget error on (as cause), and budgetErrorOf finds it", async () => {
+    standIn.checkScript.push({ status: 200, body: { decision: "confirm", budgets: [BUDGET], override_token: "tok-2" } });
+    standIn.checkScript.push({ status: 200, body: { decision: "block", budgets: [BUDGET] } });
+    const client = spendline.wrapAnthropic(anthropic(), { checkBudget: true });
+    const failure = await client.messages.stream({ model: "claude-haiku-4-5", max_tokens: 100, messages: [{ role: "user", content: "Hi" }] }).finalMessage().catch((e: unknown) => e);
+    expect(budgetErrorOf(failure)).toBeInstanceOf(BudgetConfirmationRequired);
+    expect((budgetErrorOf(failure) as BudgetConfirmationRequired).overrideToken).toBe("tok-2");
+    const oa = spendline.wrapOpenAI(openai(), { checkBudget: true });
+    const blocked = await oa.chat.completions.stream({ model: "gpt-4.1", messages: [{ role: "user", content: "Hi" }] }).finalChatCompletion().catch((e: unknown) => e);
+    expect(budgetErrorOf(blocked)).toBeInstanceOf(BudgetExceededError);
+    expect(budgetErrorOf(new Error("other"))).toBeUndefined();
+    expect(provider.requests).toHaveLength(0);
   });
 
   it("a per-call override token in the request options is not sent to the provider", async () => {
