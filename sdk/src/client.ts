@@ -94,7 +94,7 @@ export class Spendline {
       flushIntervalMs: options.flushIntervalMs ?? 1000,
       flushAt: Math.max(1, options.flushAt ?? 100),
       maxBatchSize: Math.min(MAX_EVENTS_PER_REQUEST, Math.max(1, options.maxBatchSize ?? MAX_EVENTS_PER_REQUEST)),
-      maxRetries: Math.max(0, options.maxRetries ?? 8),
+      maxRetries: Math.max(0, options.maxRetries ?? 5),
       maxRetryDelayMs: options.maxRetryDelayMs ?? 30_000,
       timeoutMs: options.timeoutMs ?? 10_000,
       maxQueueSize: options.maxQueueSize ?? 100_000,

@@ -99,7 +99,7 @@ export interface SpendlineOptions {
   flushAt?: number;
   /** Events per request, at most 1000. Default 1000. */
   maxBatchSize?: number;
-  /** Attempts after the first for 429 / 5xx / network errors. Default 8. */
+  /** Attempts after the first for 429 / 5xx / network errors (pauses of 0.5, 1, 2, 4, 8 s unless Retry-After says otherwise). Default 5. */
   maxRetries?: number;
   /** Longest pause between attempts (ms), also the cap on `Retry-After`. Default 30000. */
   maxRetryDelayMs?: number;

@@ -105,7 +105,7 @@ function recordOutcome(ctx: CallContext, outcome: CallOutcome, failure?: unknown
 
 /** Replaces a stream's iterator so every consumer (for await, tee, toReadableStream) passes the observer. */
 function observeStream(stream: unknown, ctx: CallContext, makeObserver: () => StreamObserver): unknown {
-  if (!isRecord(stream) && typeof stream !== "object") return stream;
+  if (stream === null || typeof stream !== "object") return stream;
   const target = stream as Record<PropertyKey, unknown>;
   const observer = makeObserver();
   let recorded = false;
@@ -233,7 +233,7 @@ type Create = (this: unknown, body: unknown, options?: unknown) => ProviderPromi
  * with new attributes takes effect at once.
  */
 export function instrumentMethod(resource: unknown, method: string, spec: EndpointSpec, stateOf: () => WrapState): void {
-  if (!isRecord(resource) && typeof resource !== "object") return;
+  if (resource === null || typeof resource !== "object") return;
   const target = resource as Record<string, unknown>;
   const original = target[method];
   if (typeof original !== "function" || (original as { __spendline?: boolean }).__spendline) return;

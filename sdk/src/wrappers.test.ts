@@ -123,6 +123,19 @@ describe("wrapOpenAI", () => {
     expect(events[1]).not.toHaveProperty("usage");
   });
 
+  it("wraps clients that lack an endpoint without failing, and wraps a client only once", async () => {
+    const bare = { chat: null, responses: undefined };
+    expect(wrapOpenAI(bare, {}, spendline)).toBe(bare);
+    expect(wrapAnthropic({ messages: null }, {}, spendline)).toEqual({ messages: null });
+    const client = openai();
+    spendline.wrapOpenAI(client, { user: "a" });
+    spendline.wrapOpenAI(client, { user: "b" });
+    await client.chat.completions.create({ model: "gpt-4.1", messages: [{ role: "user", content: "Hi" }] });
+    const events = await sent();
+    expect(events).toHaveLength(1);
+    expect(events[0].user).toBe("b");
+  });
+
   it("the standalone wrapOpenAI uses SPENDLINE_API_KEY / SPENDLINE_BASE_URL", async () => {
     const saved = { key: process.env.SPENDLINE_API_KEY, url: process.env.SPENDLINE_BASE_URL };
     process.env.SPENDLINE_API_KEY = "spl_from_env";
