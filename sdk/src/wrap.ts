@@ -78,7 +78,16 @@ function now(): number {
   return typeof performance !== "undefined" ? performance.now() : Date.now();
 }
 
+/** Records the call; a reporting problem goes to onError, never into the app's call. */
 function recordOutcome(ctx: CallContext, outcome: CallOutcome, failure?: unknown): void {
+  try {
+    ctx.state.spendline.record(eventFor(ctx, outcome, failure));
+  } catch (err) {
+    ctx.state.spendline.reportError(err instanceof Error ? err : new SpendlineError(String(err)), { operation: "record" });
+  }
+}
+
+function eventFor(ctx: CallContext, outcome: CallOutcome, failure?: unknown): UsageEvent {
   const { spec, attrs } = ctx;
   const requestId = requestIdOf(failure);
   const eventId = outcome.id ? `${spec.provider}-${outcome.id}` : requestId ? `${spec.provider}-request-${requestId}` : `${spec.provider}-${crypto.randomUUID()}`;
@@ -100,7 +109,16 @@ function recordOutcome(ctx: CallContext, outcome: CallOutcome, failure?: unknown
   if (attrs.metadata !== undefined) event.metadata = attrs.metadata;
   if (ctx.reservationId) event.reservation_id = ctx.reservationId;
   if (attrs.overrideToken) event.override_token = attrs.overrideToken;
-  ctx.state.spendline.record(event);
+  return event;
+}
+
+/** An observer that fails must not break the app's stream: the event is then simply passed on. */
+function safeObserve(observer: StreamObserver, event: unknown): boolean {
+  try {
+    return observer.observe(event);
+  } catch {
+    return false;
+  }
 }
 
 /** Replaces a stream's iterator so every consumer (for await, tee, toReadableStream) passes the observer. */
@@ -121,7 +139,7 @@ function observeStream(stream: unknown, ctx: CallContext, makeObserver: () => St
         for (;;) {
           const step = await inner.next();
           if (step.done) break;
-          if (!observer.observe(step.value)) yield step.value;
+          if (!safeObserve(observer, step.value)) yield step.value;
         }
         completed = true;
         finish(observer.outcome());
@@ -172,7 +190,13 @@ function observeCall(promise: ProviderPromise, ctx: CallContext, makeObserver: (
     if (makeObserver) return observeStream(data, ctx, makeObserver);
     if (!recorded) {
       recorded = true;
-      recordOutcome(ctx, ctx.spec.fromResult(data));
+      let outcome: CallOutcome;
+      try {
+        outcome = ctx.spec.fromResult(data);
+      } catch {
+        outcome = { success: true };
+      }
+      recordOutcome(ctx, outcome);
     }
     return data;
   };
