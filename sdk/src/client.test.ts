@@ -162,6 +162,24 @@ describe("retries", () => {
     }
   });
 
+  it("an event that cannot be sent (circular metadata, not an object) is reported, never thrown", async () => {
+    const { errors, onError } = collectErrors();
+    const client = new Spendline({ apiKey: "k", baseUrl: standIn.url, onError });
+    const metadata: Record<string, unknown> = {};
+    metadata.self = metadata;
+    expect(client.record({ model: "gpt-4.1", metadata })).toBeUndefined();
+    expect(client.record(null as never)).toBeUndefined();
+    client.record({ event_id: "fine", model: "gpt-4.1" });
+    await client.shutdown();
+    expect(client.record({ model: "late" })).toBeUndefined();
+    expect(errors.map((e) => e.error.message)).toEqual([
+      expect.stringContaining("could not be queued"),
+      expect.stringContaining("one usage event object"),
+      expect.stringContaining("after shutdown()"),
+    ]);
+    expect(standIn.sentEvents().map((e) => e.event_id)).toEqual(["fine"]);
+  });
+
   it("reads Retry-After as seconds or as an HTTP date", () => {
     expect(retryAfterMs("2")).toBe(2000);
     expect(retryAfterMs(new Date(10_000).toUTCString(), 4000)).toBe(6000);
