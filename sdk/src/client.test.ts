@@ -221,6 +221,9 @@ describe("check", () => {
     const failure = await client.check({ model: "x", estimatedInputTokens: 1, estimatedOutputTokens: 1 }).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(SpendlineError);
     expect(failure).toMatchObject({ status: 422, code: "validation_failed" });
+    await client.check({ estimatedCostUsd: 1e-7 });
+    await client.check({ estimatedCostUsd: 10 });
+    expect(standIn.checkRequests().slice(-2).map((r) => r.body.estimated_cost_usd)).toEqual(["0.0000001", "10"]);
     await client.shutdown();
   });
 });

@@ -172,7 +172,8 @@ export class Spendline {
       project: request.project,
       provider: request.provider,
       model: request.model,
-      estimated_cost_usd: request.estimatedCostUsd,
+      // A number becomes a plain decimal string (never "1e-7", which the API refuses).
+      estimated_cost_usd: typeof request.estimatedCostUsd === "number" ? request.estimatedCostUsd.toFixed(12).replace(/\.?0+$/, "") : request.estimatedCostUsd,
       estimated_input_tokens: request.estimatedInputTokens,
       estimated_output_tokens: request.estimatedOutputTokens,
     };
