@@ -90,7 +90,8 @@ describe("POST /api/v1/otel/v1/traces: status codes", () => {
   it("415 for another content type or content encoding", async () => {
     const { key } = await main;
     const body = bodyOf([{ spans: [gptSpan()] }], "json");
-    for (const headers of [{}, { "content-type": "text/plain" }, { "content-type": "application/json", "content-encoding": "br" }]) {
+    const cases: Record<string, string>[] = [{}, { "content-type": "text/plain" }, { "content-type": "application/json", "content-encoding": "br" }];
+    for (const headers of cases) {
       const res = await post(key, body, headers);
       expect(res.status).toBe(415);
       expect((await res.json()).error.code).toBe("unsupported_media_type");
