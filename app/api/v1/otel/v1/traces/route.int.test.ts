@@ -11,6 +11,7 @@ import { useTestDatabase } from "@/test/database";
 import { makeOrg, SYSTEM } from "@/test/fixtures";
 import { completeSpan, otlpJson, otlpProtobuf, type TestResourceSpans, type TestSpan } from "@/test/otlp";
 import { GET as budgets } from "../../../budgets/route";
+import { GET as openapi } from "../../../openapi.json/route";
 import { GET as summary } from "../../../usage/summary/route";
 import { POST } from "./route";
 
@@ -241,5 +242,14 @@ describe.each(["json", "protobuf"] as const)("POST /api/v1/otel/v1/traces (%s)",
     const again = await answer(await send(key, [{ spans: [changed] }], encoding), encoding);
     expect(again.partialSuccess).toMatchObject({ rejectedSpans: 1, errorMessage: expect.stringContaining("different body") });
     expect((await events(org.id))[0].outputTokens).toBe(100);
+  });
+});
+
+describe("GET /api/v1/openapi.json", () => {
+  it("documents the OTLP receiver with both encodings", async () => {
+    const doc = await openapi().json();
+    const post = doc.paths["/api/v1/otel/v1/traces"].post;
+    expect(Object.keys(post.requestBody.content)).toEqual(["application/x-protobuf", "application/json"]);
+    expect(Object.keys(post.responses)).toEqual(expect.arrayContaining(["200", "400", "401", "413", "415", "429", "503"]));
   });
 });
