@@ -31,6 +31,9 @@ export async function recordSpans(mapping: SpanMapping, record: RecordBatch, bat
   let created = 0;
   let duplicates = 0;
   for (let i = 0; i < mapping.events.length; i += batchSize) {
+    // The embedded database runs each statement on the event loop's thread: between batches, let
+    // other requests (health checks, other keys) in, so one large export does not starve them.
+    if (i > 0) await new Promise((resolve) => setImmediate(resolve));
     for (const result of await record(mapping.events.slice(i, i + batchSize))) {
       if (result.status === "created") created++;
       else if (result.status === "duplicate") duplicates++;
