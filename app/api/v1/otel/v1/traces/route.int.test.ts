@@ -1,9 +1,10 @@
 import { gzipSync } from "node:zlib";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { openDatabase, setDatabase } from "@/lib/db/client";
 import { decodeTraceResponse } from "@/lib/otel/decode";
 import type { PriceVersionInput } from "@/lib/pricing/catalog-format";
 import { createApiKey } from "@/lib/server/api-keys";
+import { backgroundWorkSettled } from "@/lib/server/budgets/background";
 import { setBudget } from "@/lib/server/budgets/manage";
 import { importPrices } from "@/lib/server/pricing";
 import { verifyRollups } from "@/lib/server/rollups";
@@ -17,6 +18,8 @@ import { POST } from "./route";
 
 const testDb = await useTestDatabase();
 const prisma = testDb.prisma;
+// Budget alerts run after the response; let them finish before the database closes.
+afterAll(backgroundWorkSettled);
 
 const DAY = 86_400_000;
 const MiB = 1024 * 1024;
@@ -219,6 +222,16 @@ describe.each(["json", "protobuf"] as const)("POST /api/v1/otel/v1/traces (%s)",
     const { budgets: [budget] } = await (await budgets(new Request("http://localhost/api/v1/budgets", { headers: { authorization: `Bearer ${key}` } }), undefined)).json();
     expect(budget.spent_usd).toBe("0.0065");
     expect((await verifyRollups()).drift).toEqual([]);
+  });
+
+  it("counts a span once when 10 copies of the export arrive at the same moment", async () => {
+    const { org, key } = await newKey();
+    const spans = [gptSpan(), gptSpan()];
+    const answers = await Promise.all(Array.from({ length: 10 }, () => send(key, [{ spans }], encoding)));
+    for (const res of answers) expect(await answer(res, encoding)).toEqual({});
+    expect(await prisma.usageEvent.count({ where: { orgId: org.id } })).toBe(2);
+    const totals = await (await summary(new Request("http://localhost/api/v1/usage/summary", { headers: { authorization: `Bearer ${key}` } }), undefined)).json();
+    expect(totals.total).toMatchObject({ cost_usd: "0.007", requests: 2 });
   });
 
   it("answers partialSuccess for invalid spans while the valid ones land", async () => {
