@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { pathToFileURL } from "node:url";
 import { GET as health } from "@/app/api/health/route";
 import { GET as openapi } from "@/app/api/v1/openapi.json/route";
+import { POST as otelTraces } from "@/app/api/v1/otel/v1/traces/route";
 import { GET as summary } from "@/app/api/v1/usage/summary/route";
 import { POST as usage } from "@/app/api/v1/usage/route";
 
@@ -13,6 +14,7 @@ type Handler = (req: Request, ctx: unknown) => Promise<Response> | Response;
 const ROUTES: Record<string, Handler> = {
   "POST /api/v1/usage": usage,
   "GET /api/v1/usage/summary": summary,
+  "POST /api/v1/otel/v1/traces": otelTraces,
   "GET /api/v1/openapi.json": openapi,
   "GET /api/health": health,
 };

@@ -71,13 +71,8 @@ export function withApiKey<C = unknown>(handler: KeyHandler<C>) {
   };
 }
 
-/** Reads a JSON body the way SPEC §5 asks: content type first, size before parsing, then JSON. */
-export async function readJsonBody(req: Request, maxBytes: number): Promise<unknown> {
-  const type = req.headers.get("content-type");
-  const mime = type?.split(";")[0].trim().toLowerCase();
-  if (mime !== "application/json") {
-    throw new AppError("unsupported_media_type", "Content-Type must be application/json.");
-  }
+/** Reads a body of at most `maxBytes` (413 otherwise): the declared length first, then as it streams. */
+export async function readBody(req: Request, maxBytes: number): Promise<Buffer> {
   const declared = Number(req.headers.get("content-length") ?? NaN);
   if (Number.isFinite(declared) && declared > maxBytes) {
     throw new AppError("payload_too_large", `Request body is larger than ${maxBytes} bytes.`);
@@ -97,7 +92,20 @@ export async function readJsonBody(req: Request, maxBytes: number): Promise<unkn
       chunks.push(value);
     }
   }
-  const text = Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
+}
+
+/** The media type of a request, lower-cased, without parameters such as `charset`. */
+export function mediaType(req: Request): string | undefined {
+  return req.headers.get("content-type")?.split(";")[0].trim().toLowerCase();
+}
+
+/** Reads a JSON body the way SPEC §5 asks: content type first, size before parsing, then JSON. */
+export async function readJsonBody(req: Request, maxBytes: number): Promise<unknown> {
+  if (mediaType(req) !== "application/json") {
+    throw new AppError("unsupported_media_type", "Content-Type must be application/json.");
+  }
+  const text = (await readBody(req, maxBytes)).toString("utf8");
   try {
     return JSON.parse(text);
   } catch {

@@ -247,6 +247,35 @@ export const openApiDocument = {
         },
       },
     },
+    "/api/v1/otel/v1/traces": {
+      post: {
+        summary: "OpenTelemetry OTLP/HTTP trace receiver",
+        description:
+          "An OTLP/HTTP `ExportTraceServiceRequest` (protobuf or OTLP/JSON, optionally `Content-Encoding: gzip`; at most 5 MiB compressed and decompressed). Every span carrying GenAI usage (`gen_ai.usage.input_tokens` / `output_tokens`, or the older `prompt_tokens` / `completion_tokens`) becomes one usage event `otel-<trace id>-<span id>`, priced and budgeted like POST /api/v1/usage: provider from `gen_ai.provider.name` (else `gen_ai.system`), model from `gen_ai.response.model` (else `gen_ai.request.model`), cache and reasoning parts from `gen_ai.usage.cache_read.input_tokens`, `gen_ai.usage.cache_creation.input_tokens`, `gen_ai.usage.reasoning.output_tokens`, client cost from `gen_ai.usage.cost`; user, project, category and document from the span or resource attributes `spendline.user` (else `user.id`, `enduser.id`), `spendline.project`, `spendline.category`, `spendline.document`; other string attributes are kept as (redacted) metadata. Spans without GenAI usage are skipped. Replayed spans count once. Point an exporter here with `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` and `OTEL_EXPORTER_OTLP_TRACES_HEADERS=Authorization=Bearer <key>`.",
+        requestBody: {
+          required: true,
+          content: {
+            "application/x-protobuf": { schema: { type: "string", format: "binary", description: "opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest" } },
+            "application/json": { schema: { type: "object", description: "ExportTraceServiceRequest in OTLP/JSON (hex trace and span ids).", properties: { resourceSpans: { type: "array", items: { type: "object" } } } } },
+          },
+        },
+        responses: {
+          "200": {
+            description: "ExportTraceServiceResponse in the request's encoding; `partialSuccess` is present when some spans were rejected (invalid fields, or a span id replayed with different usage).",
+            content: {
+              "application/x-protobuf": { schema: { type: "string", format: "binary" } },
+              "application/json": {
+                schema: { type: "object", properties: { partialSuccess: { type: "object", properties: { rejectedSpans: { type: "integer", minimum: 0 }, errorMessage: { type: "string" } } } } },
+              },
+            },
+          },
+          "400": errorRef("The body does not decode (not protobuf / JSON / gzip of an ExportTraceServiceRequest)."),
+          "413": errorRef("Body over 5 MiB, compressed or decompressed."),
+          "415": errorRef("Content type other than application/x-protobuf or application/json, or a content encoding other than gzip."),
+          ...commonErrors,
+        },
+      },
+    },
     "/api/health": {
       get: {
         summary: "Health",
