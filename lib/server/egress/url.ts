@@ -20,8 +20,13 @@ export interface ResolvedAddress {
 
 export type Resolver = (hostname: string) => Promise<ResolvedAddress[]>;
 
-const systemResolver: Resolver = async (hostname) =>
-  (await lookup(hostname, { all: true, verbatim: true })).map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
+// Special-use names (RFC 6761, RFC 2606) that no public DNS answers: never sent to a resolver.
+const NEVER_PUBLIC = /(^|\.)(test|invalid|example)\.?$/i;
+
+const systemResolver: Resolver = async (hostname) => {
+  if (NEVER_PUBLIC.test(hostname)) throw new Error(`${hostname} is a special-use name`);
+  return (await lookup(hostname, { all: true, verbatim: true })).map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
+};
 
 let resolver: Resolver = systemResolver;
 
