@@ -20,7 +20,7 @@ vi.mock("@/lib/server/session", async (importOriginal) => ({
   actionContext: async () => ({ actor: signedIn, ctx: { ip: null } }),
 }));
 
-const { acknowledgeAlertAction, resolveAlertAction, sendTestWebhookAction, updateAlertSettingsAction } = await import("./actions");
+const { acknowledgeAlertAction, resolveAlertAction, rotateWebhookSecretAction, sendTestWebhookAction, updateAlertSettingsAction } = await import("./actions");
 
 await useTestDatabase();
 
@@ -132,5 +132,22 @@ describe("alert server actions", () => {
       ["webhook.test", "delivered", 1],
       ["webhook.test", "failed", 1],
     ]);
+  });
+
+  it("show the signing secret once when the first webhook is saved, and rotate it for admins only", async () => {
+    const org = await makeOrg();
+    signedIn = await makeMember(org.id, "admin");
+    const first = await updateAlertSettingsAction({}, formOf({ orgId: org.id, singleCallThresholdUsd: "", spikeFactor: "3", webhookUrls: `${receiverUrl}/ok` }));
+    expect(first).toMatchObject({ ok: true, signingSecret: expect.stringMatching(/^whsec_/) });
+    const second = await updateAlertSettingsAction({}, formOf({ orgId: org.id, singleCallThresholdUsd: "", spikeFactor: "3", webhookUrls: `${receiverUrl}/ok` }));
+    expect(second.signingSecret).toBeUndefined();
+    const refused = await updateAlertSettingsAction({}, formOf({ orgId: org.id, singleCallThresholdUsd: "", spikeFactor: "3", webhookUrls: "http://169.254.169.254/latest/meta-data/" }));
+    expect(refused).toMatchObject({ ok: false, errors: { webhookUrls: expect.stringMatching(/link-local/) } });
+
+    const rotated = await rotateWebhookSecretAction({}, formOf({ orgId: org.id }));
+    expect(rotated).toMatchObject({ ok: true, secret: expect.stringMatching(/^whsec_/) });
+    expect(rotated.secret).not.toBe(first.signingSecret);
+    signedIn = await makeMember(org.id, "viewer");
+    expect(await rotateWebhookSecretAction({}, formOf({ orgId: org.id }))).toMatchObject({ ok: false });
   });
 });
