@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { prisma } from "@/lib/db/client";
 import { useTestDatabase } from "@/test/database";
 import { makeOrg, SYSTEM } from "@/test/fixtures";
-import { listAlerts } from "../alerts";
+import { listAlerts, updateAlertSettings } from "../alerts";
 import { setBudget } from "../budgets/manage";
 import { recordTestEvent } from "../budgets/spend-fixture";
 import { sweepMissedAlerts } from "./alert-evaluation";
@@ -74,5 +74,20 @@ describe("job queue", () => {
     expect((await listAlerts(SYSTEM, { orgId: org.id })).map((a) => a.type).sort()).toEqual(["budget_reached", "budget_warning"]);
     await sweepMissedAlerts();
     expect(await listAlerts(SYSTEM, { orgId: org.id })).toHaveLength(2);
+  });
+
+  it("the alert sweep raises a single-call alert whose evaluation job was lost, once", async () => {
+    const org = await makeOrg();
+    const db = await prisma();
+    await sweepMissedAlerts(); // sets the watermark
+    await updateAlertSettings(SYSTEM, org.id, { singleCallThresholdUsd: "2" });
+    await recordTestEvent(org.id, { costUsd: "1" });
+    await recordTestEvent(org.id, { costUsd: "9" });
+    await db.job.deleteMany({ where: { kind: "alerts.evaluate" } });
+    await sweepMissedAlerts();
+    await sweepMissedAlerts();
+    const alerts = await listAlerts(SYSTEM, { orgId: org.id });
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({ type: "single_call_high", actualValue: "9" });
   });
 });
