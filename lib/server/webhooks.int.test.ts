@@ -195,4 +195,23 @@ describe("signed, durable webhooks", () => {
     expect(result).toMatchObject({ status: "failed", attempts: 8, responseStatus: 503 });
     expect(down.received).toHaveLength(1);
   });
+
+  it("two instances draining the outbox at once never claim the same message", async () => {
+    const org = await makeOrg();
+    const receiver = await webhookServer(() => 204);
+    await updateAlertSettings(SYSTEM, org.id, { webhookUrls: [receiver.url] });
+    const db = await prisma();
+    await db.webhookDelivery.createMany({
+      data: Array.from({ length: 30 }, (_, i) => ({ orgId: org.id, url: receiver.url, payload: { type: "alert.created", timestamp: new Date().toISOString(), data: { n: i }, text: `n${i}` } })),
+    });
+    const [a, b] = await Promise.all([deliverDueWebhooks({ limit: 20 }), deliverDueWebhooks({ limit: 20 })]);
+    const ids = [...a, ...b].map((r) => r.id);
+    expect(ids).toHaveLength(30);
+    expect(new Set(ids).size).toBe(30);
+    // Every message arrived (an attempt that timed out under load is retried with the same webhook-id).
+    await vi.waitFor(async () => {
+      await deliverDueWebhooks();
+      expect(new Set(receiver.received.map((r) => r.headers["webhook-id"])).size).toBe(30);
+    }, { timeout: 20_000, interval: 300 });
+  });
 });

@@ -144,14 +144,15 @@ export async function deliverDueWebhooks(options: { limit?: number; ids?: string
   const leaseMs = timeoutMs() + 30_000;
   const onlyIds = options.ids ?? null;
   const claimed = await db.$queryRaw<ClaimedDelivery[]>`
-    UPDATE webhook_deliveries SET attempts = attempts + 1, next_attempt_at = now() + make_interval(secs => ${leaseMs / 1000})
-    WHERE id IN (
+    WITH due AS MATERIALIZED (
       SELECT id FROM webhook_deliveries
       WHERE status = 'pending' AND next_attempt_at <= now() AND (${onlyIds}::uuid[] IS NULL OR id = ANY(${onlyIds}::uuid[]))
       ORDER BY next_attempt_at LIMIT ${options.limit ?? 50}
       FOR UPDATE SKIP LOCKED
     )
-    RETURNING id, org_id, url, payload, attempts, created_at`;
+    UPDATE webhook_deliveries d SET attempts = d.attempts + 1, next_attempt_at = now() + make_interval(secs => ${leaseMs / 1000})
+    FROM due WHERE d.id = due.id
+    RETURNING d.id, d.org_id, d.url, d.payload, d.attempts, d.created_at`;
   return Promise.all(claimed.map(attempt));
 }
 

@@ -42,11 +42,12 @@ describe("job queue", () => {
     await vi.waitFor(async () => {
       expect((await db.reservation.findUniqueOrThrow({ where: { id: expired.id } })).status).toBe("expired");
       expect(await db.reservation.findUnique({ where: { id: old.id } })).toBeNull();
+      // A periodic job stays queued for its next run.
+      const sweep = await db.job.findUniqueOrThrow({ where: { key: "reservations.sweep" } });
+      expect(sweep.attempts).toBe(0);
+      expect(sweep.runAt.getTime()).toBeGreaterThan(Date.now());
     }, { timeout: 15_000, interval: 100 });
     expect(await db.reservation.findUnique({ where: { id: recent.id } })).not.toBeNull();
-    // A periodic job stays queued for its next run.
-    const sweep = await db.job.findUniqueOrThrow({ where: { key: "reservations.sweep" } });
-    expect(sweep.runAt.getTime()).toBeGreaterThan(Date.now());
   });
 
   it("runs retention daily when SPENDLINE_RETENTION_DAYS is set", async () => {
@@ -56,10 +57,13 @@ describe("job queue", () => {
     const oldEvent = await db.usageEvent.create({ data: { orgId: org.id, eventId: "old-1", bodyHash: "h", occurredAt: new Date(Date.now() - 40 * 86_400_000) } });
     const newEvent = await db.usageEvent.create({ data: { orgId: org.id, eventId: "new-1", bodyHash: "h", occurredAt: new Date() } });
     worker = startJobWorker({ pollMs: 50 });
-    await vi.waitFor(async () => expect(await db.usageEvent.findUnique({ where: { id: oldEvent.id } })).toBeNull(), { timeout: 15_000, interval: 100 });
+    await vi.waitFor(async () => {
+      expect(await db.usageEvent.findUnique({ where: { id: oldEvent.id } })).toBeNull();
+      // Done, and due again in a day.
+      const job = await db.job.findUniqueOrThrow({ where: { key: "retention.prune" } });
+      expect(job.runAt.getTime()).toBeGreaterThan(Date.now() + 23 * 3_600_000);
+    }, { timeout: 15_000, interval: 100 });
     expect(await db.usageEvent.findUnique({ where: { id: newEvent.id } })).not.toBeNull();
-    const job = await db.job.findUniqueOrThrow({ where: { key: "retention.prune" } });
-    expect(job.runAt.getTime()).toBeGreaterThan(Date.now() + 23 * 3_600_000);
   });
 
   it("the alert sweep raises a budget alert whose evaluation job was lost", async () => {

@@ -35,13 +35,14 @@ export async function ensurePeriodicJob(key: string, kind: string): Promise<void
 export async function claimDueJobs(limit = 20): Promise<ClaimedJob[]> {
   const db = await prisma();
   const jobs = await db.$queryRaw<ClaimedJob[]>`
-    UPDATE jobs SET attempts = attempts + 1, run_at = now() + make_interval(secs => ${LEASE_SECONDS})
-    WHERE id IN (
+    WITH due AS MATERIALIZED (
       SELECT id FROM jobs WHERE status = 'pending' AND run_at <= now()
       ORDER BY run_at LIMIT ${limit}
       FOR UPDATE SKIP LOCKED
     )
-    RETURNING id, kind, key, payload, attempts, created_at`;
+    UPDATE jobs j SET attempts = j.attempts + 1, run_at = now() + make_interval(secs => ${LEASE_SECONDS})
+    FROM due WHERE j.id = due.id
+    RETURNING j.id, j.kind, j.key, j.payload, j.attempts, j.created_at`;
   return jobs.sort((a, b) => a.created_at.getTime() - b.created_at.getTime());
 }
 
