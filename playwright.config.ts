@@ -40,6 +40,8 @@ export default defineConfig({
       ADMIN_EMAIL: E2E_ADMIN.email,
       ADMIN_PASSWORD: E2E_ADMIN.password,
       NEXT_DIST_DIR: process.env.NEXT_DIST_DIR ?? ".next",
+      // The webhook tests deliver to the app itself on loopback (SPEC §6 operator switch).
+      SPENDLINE_WEBHOOK_ALLOW_PRIVATE: "1",
     },
   },
 });

@@ -185,6 +185,19 @@ test("a budget_reached alert is listed, filtered, acknowledged and resolved; set
   await page.getByLabel("Single-call threshold (USD)").fill("0.25");
   await page.getByRole("button", { name: "Save settings" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Alert settings saved." })).toBeVisible();
+  // The first webhook creates the organisation's signing secret, shown once.
+  await expect(page.getByTestId("webhook-signing-secret")).toContainText("whsec_");
+  // A metadata address is refused on the field, whatever the operator allows.
+  await page.getByLabel("Webhook URLs").fill("http://169.254.169.254/latest/meta-data/");
+  await page.getByRole("button", { name: "Save settings" }).click();
+  await expect(page.locator("#field-webhookUrls-error")).toContainText("link-local");
+  await page.getByLabel("Webhook URLs").fill(target);
+  await page.getByRole("button", { name: "Save settings" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Alert settings saved." })).toBeVisible();
+  await expect(page.getByTestId("webhook-signing-secret")).toHaveCount(0);
+  await page.getByRole("button", { name: "Rotate signing secret" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Rotate" }).click();
+  await expect(page.getByTestId("webhook-signing-secret")).toContainText("whsec_");
   await page.getByRole("button", { name: "Send test" }).click();
   await expect(page.getByTestId("webhook-test-results")).toContainText("HTTP 405");
   await expect(page.getByTestId("webhook-log")).toContainText("Test message");

@@ -1,10 +1,11 @@
 "use client";
 
 import { useActionState } from "react";
-import { sendTestWebhookAction, updateAlertSettingsAction, type TestWebhookState } from "@/app/(console)/alerts/actions";
+import { sendTestWebhookAction, updateAlertSettingsAction, type AlertSettingsState, type TestWebhookState } from "@/app/(console)/alerts/actions";
 import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/field";
 import { FormMessage } from "@/components/ui/form-message";
+import { SigningSecretOnce } from "./webhook-secret";
 
 export interface AlertSettingsValues {
   singleCallThresholdUsd: string | null;
@@ -13,13 +14,14 @@ export interface AlertSettingsValues {
 }
 
 export function AlertSettingsForm({ orgId, settings }: { orgId: string; settings: AlertSettingsValues }) {
-  const [state, action, pending] = useActionState(updateAlertSettingsAction, {});
+  const [state, action, pending] = useActionState<AlertSettingsState, FormData>(updateAlertSettingsAction, {});
   const keep = (name: string, current: string) => (state.ok === false ? state.data?.[name] ?? current : current);
   const urlsError = state.ok === false ? state.errors?.webhookUrls : undefined;
   return (
     <form action={action} className="space-y-4" noValidate>
       <input type="hidden" name="orgId" value={orgId} />
       <FormMessage state={state} />
+      {state.signingSecret ? <SigningSecretOnce secret={state.signingSecret} /> : null}
       <TextField
         label="Single-call threshold (USD)"
         name="singleCallThresholdUsd"
@@ -58,7 +60,7 @@ export function AlertSettingsForm({ orgId, settings }: { orgId: string; settings
           </p>
         ) : (
           <p id="field-webhookUrls-hint" className="text-xs text-muted">
-            One per line, up to 10. Each new alert is POSTed as JSON with a Slack-compatible <code>text</code>.
+            One per line, up to 10, https or http to public addresses. Each new alert is POSTed as JSON signed per Standard Webhooks, with a Slack-compatible <code>text</code>.
           </p>
         )}
       </div>

@@ -93,4 +93,14 @@ describe("alerts", () => {
     const saved = await updateAlertSettings(SYSTEM, org.id, { webhookUrls: ["https://hooks.example/a", "https://hooks.example/a"], singleCallThresholdUsd: "2.5" });
     expect(saved).toMatchObject({ webhookUrls: ["https://hooks.example/a"], singleCallThresholdUsd: "2.5", spikeFactor: "3" });
   });
+
+  it("never shows webhook URLs to viewers through the data layer", async () => {
+    const org = await makeOrg();
+    await updateAlertSettings(SYSTEM, org.id, { webhookUrls: ["https://hooks.example.test/T000/B000/secret-token"], singleCallThresholdUsd: "2" });
+    const viewer = await getAlertSettings(await makeMember(org.id, "viewer"), org.id);
+    expect(viewer).toMatchObject({ singleCallThresholdUsd: "2", webhookUrls: [] });
+    expect(JSON.stringify(viewer)).not.toContain("secret-token");
+    expect((await getAlertSettings(await makeMember(org.id, "admin"), org.id)).webhookUrls).toEqual(["https://hooks.example.test/T000/B000/secret-token"]);
+    await expect(getAlertSettings(await makeMember((await makeOrg()).id, "owner"), org.id)).rejects.toMatchObject({ code: "not_found" });
+  });
 });

@@ -1,14 +1,18 @@
 // Alerts (SPEC §4, §7): budget_warning, budget_reached, single_call_high, daily_spike. At most
 // one alert per dedupe key (type + budget + period, or type + day), so repeated events never
-// flood; new alerts are sent to the organisation's webhooks. Alert settings per organisation.
+// flood; new alerts are queued for the organisation's webhooks (the job worker sends them).
+// Alert settings per organisation; webhook URLs are checked by the egress module when saved.
 import { prisma } from "@/lib/db/client";
 import { dec, formatUsd, toCostStringOrNull, type Decimal } from "@/lib/money";
 import { alertSettingsSchema, type AlertSettingsInput } from "@/lib/budgets/schemas";
 import { AppError } from "./errors";
 import { assertOrgRole, canAccessOrg, orgWhere, type Actor } from "./authz";
 import { writeAudit, type RequestContext } from "./audit";
-import type { BudgetCrossing, SpendInput, SpendOutcome } from "./budgets/spend";
-import { enqueueAlertWebhooks, kickWebhookDelivery } from "./webhooks";
+import type { BudgetCrossing } from "./budgets/spend";
+import { EgressRefused, parseOutboundUrl, resolveOutbound } from "./egress";
+import { wakeWorker } from "./jobs/wake";
+import { ensureWebhookSecret } from "./webhook-secrets";
+import { enqueueAlertWebhooks } from "./webhooks";
 
 export type AlertType = "budget_warning" | "budget_reached" | "single_call_high" | "daily_spike";
 export type AlertSeverity = "low" | "medium" | "high" | "critical";
@@ -62,10 +66,7 @@ export async function raiseAlert(alert: NewAlert): Promise<string | null> {
   if (raisedKeys.size >= RAISED_KEYS_MAX) raisedKeys.clear();
   raisedKeys.add(memo);
   const id = rows[0]?.id ?? null;
-  if (id) {
-    await enqueueAlertWebhooks(id);
-    kickWebhookDelivery();
-  }
+  if (id && (await enqueueAlertWebhooks(id)) > 0) wakeWorker();
   return id;
 }
 
@@ -104,7 +105,10 @@ export interface AlertSettingsView {
   orgId: string;
   singleCallThresholdUsd: string | null;
   spikeFactor: string;
+  /** Empty for viewers: webhook URLs often carry credentials (Slack, Teams). */
   webhookUrls: string[];
+  /** The new signing secret, only in the answer to the save that created it (shown once). */
+  signingSecret?: string;
 }
 
 const SETTINGS_CACHE_MS = 10_000;
@@ -127,8 +131,14 @@ async function loadSettings(orgId: string): Promise<AlertSettingsView> {
 
 const utcDay = (d: Date) => d.toISOString().slice(0, 10);
 
+/** The organisation's single-call threshold (cached briefly), or null when none is set. */
+export async function singleCallThreshold(orgId: string): Promise<Decimal | null> {
+  const settings = await loadSettings(orgId);
+  return settings.singleCallThresholdUsd === null ? null : dec(settings.singleCallThresholdUsd);
+}
+
 /** single_call_high: a call above the organisation's threshold; at most one alert a day. */
-export async function evaluateSingleCall(orgId: string, event: { eventRowId: bigint; eventId: string; costUsd: Decimal | null; occurredAt: Date }): Promise<string | null> {
+export async function evaluateSingleCall(orgId: string, event: { eventId: string; costUsd: Decimal | null; occurredAt: Date }): Promise<string | null> {
   if (!event.costUsd) return null;
   const settings = await loadSettings(orgId);
   if (settings.singleCallThresholdUsd === null) return null;
@@ -173,26 +183,6 @@ export async function evaluateDailySpike(orgId: string, now = new Date()): Promi
     actualValue: todaySpend,
     message: `Spend today (${formatUsd(todaySpend)}) is above ${factor.toFixed()}× the 7-day daily average (${formatUsd(average)}).`,
   });
-}
-
-// The spike check reads the roll-ups; once a minute per organisation is plenty.
-const SPIKE_INTERVAL_MS = 60_000;
-const lastSpikeCheck = new Map<string, number>();
-
-/** Everything an ingested batch can raise; runs after commit (see budgets/spend.ts). */
-export async function evaluateSpendAlerts(items: { input: SpendInput; outcome: SpendOutcome }[]): Promise<void> {
-  const orgs = new Set<string>();
-  for (const { input, outcome } of items) {
-    orgs.add(input.orgId);
-    for (const c of outcome.crossings ?? []) await raiseBudgetAlerts(input.orgId, c);
-    await evaluateSingleCall(input.orgId, input);
-  }
-  const now = Date.now();
-  for (const orgId of orgs) {
-    if ((lastSpikeCheck.get(orgId) ?? 0) > now - SPIKE_INTERVAL_MS) continue;
-    lastSpikeCheck.set(orgId, now);
-    await evaluateDailySpike(orgId);
-  }
 }
 
 type AlertRecord = Awaited<ReturnType<Awaited<ReturnType<typeof prisma>>["alert"]["findFirstOrThrow"]>>;
@@ -269,15 +259,37 @@ export async function resolveAlert(actor: Actor, alertId: string, resolution: st
   });
 }
 
+/** Alert settings; viewers see thresholds but never the webhook URLs. */
 export async function getAlertSettings(actor: Actor, orgId: string): Promise<AlertSettingsView> {
   assertOrgRole(actor, orgId, "viewer");
   settingsCache.delete(orgId);
-  return loadSettings(orgId);
+  const settings = await loadSettings(orgId);
+  return canAccessOrg(actor, orgId, "admin") ? settings : { ...settings, webhookUrls: [] };
+}
+
+/**
+ * Why a webhook URL may not be saved, or null (SPEC §6): not http(s), credentials, or an address
+ * that is not public — literally or after DNS. A name that does not resolve now is accepted; it
+ * is checked again at every send.
+ */
+export async function webhookUrlRefusal(url: string): Promise<string | null> {
+  try {
+    parseOutboundUrl(url);
+    await resolveOutbound(url, { timeoutMs: 3_000 });
+    return null;
+  } catch (err) {
+    if (!(err instanceof EgressRefused)) throw err;
+    return /does not resolve|did not resolve/.test(err.message) ? null : err.message;
+  }
 }
 
 export async function updateAlertSettings(actor: Actor, orgId: string, input: AlertSettingsInput, ctx: RequestContext = {}): Promise<AlertSettingsView> {
   assertOrgRole(actor, orgId, "admin");
   const data = alertSettingsSchema.parse(input);
+  for (const [i, url] of (data.webhookUrls ?? []).entries()) {
+    const refusal = await webhookUrlRefusal(url);
+    if (refusal) throw new AppError("validation_failed", `Webhook URL refused: ${refusal}`, { field: "webhookUrls", index: i });
+  }
   const db = await prisma();
   await db.$transaction(async (tx) => {
     const before = await tx.alertSettings.findUnique({ where: { orgId } });
@@ -297,7 +309,13 @@ export async function updateAlertSettings(actor: Actor, orgId: string, input: Al
     }, ctx);
   });
   settingsCache.delete(orgId);
-  return loadSettings(orgId);
+  const settings = await loadSettings(orgId);
+  // The first webhook gets the organisation its signing secret, shown once in this answer.
+  if (settings.webhookUrls.length > 0) {
+    const { secret, created } = await ensureWebhookSecret(orgId);
+    if (created) return { ...settings, signingSecret: secret };
+  }
+  return settings;
 }
 
 /** Open alerts of an organisation, for overview cards. */

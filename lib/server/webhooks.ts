@@ -1,76 +1,95 @@
-// Webhooks (SPEC §4, §7): each new alert is queued in webhook_deliveries for every URL of its
-// organisation and POSTed outside any request's transaction: a JSON payload with a
-// Slack-compatible `text`. Failures are retried with exponential backoff; every attempt is in
-// the delivery log. Delivery never runs inside ingest, so a slow or failing endpoint cannot
-// slow or fail it.
+// Webhooks (SPEC §4, §6, §7). Each new alert becomes one message per webhook URL of its
+// organisation, stored in webhook_deliveries (the durable outbox) and sent by the job worker of
+// any instance (lib/server/jobs): signed per Standard Webhooks with the organisation's `whsec_`
+// secret, sent through the egress module (address checked after DNS, connection pinned to it,
+// no redirects, deadline). A failed attempt is retried with growing pauses for 24 hours (first
+// retry after 10 s); every attempt is in the delivery log. `webhook-id` is the delivery's id, the
+// same on every retry.
 import { prisma } from "@/lib/db/client";
+import { slackEscape, webhookHeaders } from "@/lib/webhook-signature";
 import { AppError } from "./errors";
 import { assertOrgRole, type Actor } from "./authz";
 import { writeAudit, type RequestContext } from "./audit";
-import { runInBackground } from "./budgets/background";
+import { postOutbound } from "./egress";
+import { ensureWebhookSecret } from "./webhook-secrets";
 
 const envInt = (name: string, fallback: number) => {
   const v = Number(process.env[name] ?? "");
   return Number.isFinite(v) && v > 0 ? v : fallback;
 };
-const timeoutMs = () => envInt("SPENDLINE_WEBHOOK_TIMEOUT_MS", 5_000);
-const retryBaseMs = () => envInt("SPENDLINE_WEBHOOK_RETRY_BASE_MS", 30_000);
-const maxAttempts = () => envInt("SPENDLINE_WEBHOOK_MAX_ATTEMPTS", 8);
-const MAX_BACKOFF_MS = 3_600_000;
+const timeoutMs = () => envInt("SPENDLINE_WEBHOOK_TIMEOUT_MS", 10_000);
+/** The first retry's pause; later pauses follow RETRY_SCHEDULE scaled by it (tests shorten it). */
+const retryBaseMs = () => envInt("SPENDLINE_WEBHOOK_RETRY_BASE_MS", 10_000);
+const maxAttempts = () => envInt("SPENDLINE_WEBHOOK_MAX_ATTEMPTS", 1_000);
+export const RETRY_WINDOW_MS = 24 * 3_600_000;
 
-/** Delay before the next attempt after `attempts` failed ones: base × 2^(attempts−1), capped at an hour. */
+// Pauses after the 1st, 2nd, … failed attempt, in units of the first one (10 s): 10 s, 1 min,
+// 5 min, 30 min, 2 h, 5 h, then every 10 h until the 24 hours are over (Standard Webhooks' schedule).
+const RETRY_SCHEDULE = [1, 6, 30, 180, 720, 1_800, 3_600];
+
+/** Pause before the next attempt after `attempts` failed ones. */
 export function retryDelayMs(attempts: number, baseMs = retryBaseMs()): number {
-  return Math.min(baseMs * 2 ** Math.max(0, attempts - 1), MAX_BACKOFF_MS);
+  return RETRY_SCHEDULE[Math.min(Math.max(attempts, 1), RETRY_SCHEDULE.length) - 1] * baseMs;
 }
 
-export interface AlertWebhookPayload {
-  event: "alert.created" | "webhook.test";
+/**
+ * When the next attempt happens after `attempts` failures of a message created at `createdAt`,
+ * or null when the 24 hours are over. The last attempt is made at the end of the window.
+ */
+export function nextAttemptAt(createdAt: Date, attempts: number, now: Date = new Date(), baseMs = retryBaseMs()): Date | null {
+  const end = createdAt.getTime() + RETRY_WINDOW_MS;
+  if (now.getTime() >= end || attempts >= maxAttempts()) return null;
+  return new Date(Math.min(now.getTime() + retryDelayMs(attempts, baseMs), end));
+}
+
+export type WebhookType = "alert.created" | "webhook.test";
+
+/** The body of every delivery (Standard Webhooks: type, timestamp, data; `text` for Slack). */
+export interface WebhookMessage {
+  type: WebhookType;
+  timestamp: string;
+  data: Record<string, unknown>;
   text: string;
-  organization: { id: string; slug: string; name: string };
-  alert: {
-    id: string;
-    type: string;
-    severity: string;
-    message: string;
-    budget_id: string | null;
-    threshold_value: string | null;
-    actual_value: string | null;
-    created_at: string;
-  } | null;
 }
 
 const SEVERITY_MARK: Record<string, string> = { low: "ℹ️", medium: "⚠️", high: "🔶", critical: "🚨" };
 
-/** Queues the alert for every webhook URL of its organisation. */
+/** Queues the alert for every webhook URL of its organisation. Returns how many messages it queued. */
 export async function enqueueAlertWebhooks(alertId: string): Promise<number> {
   const db = await prisma();
   const alert = await db.alert.findUniqueOrThrow({ where: { id: alertId }, include: { organization: { include: { alertSettings: true } } } });
   const urls = alert.organization.alertSettings?.webhookUrls ?? [];
   if (urls.length === 0) return 0;
-  const payload: AlertWebhookPayload = {
-    event: "alert.created",
-    text: `${SEVERITY_MARK[alert.severity] ?? ""} [${alert.organization.slug}] ${alert.type} (${alert.severity}): ${alert.message}`.trim(),
-    organization: { id: alert.orgId, slug: alert.organization.slug, name: alert.organization.name },
-    alert: {
-      id: alert.id,
-      type: alert.type,
-      severity: alert.severity,
-      message: alert.message,
-      budget_id: alert.budgetId,
-      threshold_value: alert.thresholdValue?.toString() ?? null,
-      actual_value: alert.actualValue?.toString() ?? null,
-      created_at: alert.createdAt.toISOString(),
+  const org = alert.organization;
+  const message: WebhookMessage = {
+    type: "alert.created",
+    timestamp: alert.createdAt.toISOString(),
+    data: {
+      organization: { id: org.id, slug: org.slug, name: org.name },
+      alert: {
+        id: alert.id,
+        type: alert.type,
+        severity: alert.severity,
+        message: alert.message,
+        budget_id: alert.budgetId,
+        threshold_value: alert.thresholdValue?.toString() ?? null,
+        actual_value: alert.actualValue?.toString() ?? null,
+        created_at: alert.createdAt.toISOString(),
+      },
     },
+    text: `${SEVERITY_MARK[alert.severity] ?? ""} [${slackEscape(org.slug)}] ${alert.type} (${alert.severity}): ${slackEscape(alert.message)}`.trim(),
   };
-  await db.webhookDelivery.createMany({ data: urls.map((url) => ({ orgId: alert.orgId, alertId, url, payload: JSON.parse(JSON.stringify(payload)) })) });
+  await db.webhookDelivery.createMany({ data: urls.map((url) => ({ orgId: alert.orgId, alertId, url, payload: JSON.parse(JSON.stringify(message)) })) });
   return urls.length;
 }
 
 interface ClaimedDelivery {
   id: string;
+  org_id: string;
   url: string;
-  payload: unknown;
+  payload: WebhookMessage;
   attempts: number;
+  created_at: Date;
 }
 
 export interface AttemptResult {
@@ -80,102 +99,64 @@ export interface AttemptResult {
   responseStatus: number | null;
   error: string | null;
   attempts: number;
+  /** True when nothing was sent because the address is not allowed. */
+  refused: boolean;
 }
 
-async function post(url: string, payload: unknown): Promise<{ ok: boolean; status: number | null; error: string | null }> {
-  try {
-    const res = await fetch(url, {
-      method: "POST",
-      headers: { "content-type": "application/json", "user-agent": "Spendline-Webhook/1" },
-      body: JSON.stringify(payload),
-      signal: AbortSignal.timeout(timeoutMs()),
-      redirect: "manual",
-    });
-    await res.body?.cancel().catch(() => {});
-    return { ok: res.status >= 200 && res.status < 300, status: res.status, error: res.status >= 200 && res.status < 300 ? null : `HTTP ${res.status}` };
-  } catch (err) {
-    const e = err as Error;
-    return { ok: false, status: null, error: e.name === "TimeoutError" ? `no answer within ${timeoutMs()} ms` : (e.message || String(err)).slice(0, 500) };
-  }
-}
+/** The message id receivers deduplicate on: the same for every attempt of one delivery. */
+export const webhookMessageId = (deliveryId: string) => `msg_${deliveryId.replace(/-/g, "")}`;
 
 async function attempt(d: ClaimedDelivery): Promise<AttemptResult> {
-  const result = await post(d.url, d.payload);
+  const body = JSON.stringify(d.payload);
+  let result: { ok: boolean; status: number | null; error: string | null; refused: boolean };
+  try {
+    const { secret } = await ensureWebhookSecret(d.org_id);
+    result = await postOutbound(d.url, {
+      headers: { "content-type": "application/json", "user-agent": "Spendline-Webhook/2", ...webhookHeaders(secret, webhookMessageId(d.id), body) },
+      body,
+      timeoutMs: timeoutMs(),
+    });
+  } catch (err) {
+    result = { ok: false, status: null, error: (err as Error).message.slice(0, 500), refused: false };
+  }
   const db = await prisma();
+  const base = { id: d.id, url: d.url, responseStatus: result.status, attempts: d.attempts, refused: result.refused };
   if (result.ok) {
     await db.webhookDelivery.update({ where: { id: d.id }, data: { status: "delivered", deliveredAt: new Date(), responseStatus: result.status, lastError: null } });
-    return { id: d.id, url: d.url, status: "delivered", responseStatus: result.status, error: null, attempts: d.attempts };
+    return { ...base, status: "delivered", error: null };
   }
-  const giveUp = d.attempts >= maxAttempts();
+  // A test message is answered at once (alerts:test, "Send test"); only alerts are retried.
+  const next = d.payload?.type === "webhook.test" ? null : nextAttemptAt(new Date(d.created_at), d.attempts);
   await db.webhookDelivery.update({
     where: { id: d.id },
-    data: { status: giveUp ? "failed" : "pending", responseStatus: result.status, lastError: result.error, nextAttemptAt: new Date(Date.now() + retryDelayMs(d.attempts)) },
+    data: { status: next ? "pending" : "failed", responseStatus: result.status, lastError: result.error, ...(next ? { nextAttemptAt: next } : {}) },
   });
-  if (!giveUp) scheduleRetry(retryDelayMs(d.attempts));
-  return { id: d.id, url: d.url, status: giveUp ? "failed" : "pending", responseStatus: result.status, error: result.error, attempts: d.attempts };
+  return { ...base, status: next ? "pending" : "failed", error: result.error };
 }
 
 /**
- * Claims due deliveries (SKIP LOCKED, so several instances share the queue) by pushing their
- * next attempt past the timeout, then posts them. A claim whose process dies becomes due again.
+ * Claims due deliveries (SKIP LOCKED, so the workers of several instances share the outbox) by
+ * pushing their next attempt past the deadline, then sends them. A claim whose process dies
+ * becomes due again when that lease ends.
  */
 export async function deliverDueWebhooks(options: { limit?: number; ids?: string[] } = {}): Promise<AttemptResult[]> {
   const db = await prisma();
   const leaseMs = timeoutMs() + 30_000;
   const onlyIds = options.ids ?? null;
   const claimed = await db.$queryRaw<ClaimedDelivery[]>`
-    UPDATE webhook_deliveries SET attempts = attempts + 1, next_attempt_at = now() + make_interval(secs => ${leaseMs / 1000})
-    WHERE id IN (
+    WITH due AS MATERIALIZED (
       SELECT id FROM webhook_deliveries
       WHERE status = 'pending' AND next_attempt_at <= now() AND (${onlyIds}::uuid[] IS NULL OR id = ANY(${onlyIds}::uuid[]))
       ORDER BY next_attempt_at LIMIT ${options.limit ?? 50}
       FOR UPDATE SKIP LOCKED
     )
-    RETURNING id, url, payload, attempts`;
+    UPDATE webhook_deliveries d SET attempts = d.attempts + 1, next_attempt_at = now() + make_interval(secs => ${leaseMs / 1000})
+    FROM due WHERE d.id = due.id
+    RETURNING d.id, d.org_id, d.url, d.payload, d.attempts, d.created_at`;
   return Promise.all(claimed.map(attempt));
 }
 
-let delivering = false;
-let again = false;
-
-/** Starts delivering due webhooks in the background (one run at a time per process); returns at once. */
-export function kickWebhookDelivery(): void {
-  if (delivering) {
-    again = true;
-    return;
-  }
-  delivering = true;
-  runInBackground("webhook delivery", async () => {
-    try {
-      do {
-        again = false;
-        const batch = await deliverDueWebhooks();
-        if (batch.length === 50) again = true;
-      } while (again);
-    } finally {
-      delivering = false;
-    }
-  });
-}
-
-let retryTimer: NodeJS.Timeout | null = null;
-let retryAt = Infinity;
-
-function scheduleRetry(delayMs: number): void {
-  const at = Date.now() + delayMs;
-  if (retryTimer && retryAt <= at) return;
-  if (retryTimer) clearTimeout(retryTimer);
-  retryAt = at;
-  retryTimer = setTimeout(() => {
-    retryTimer = null;
-    retryAt = Infinity;
-    kickWebhookDelivery();
-  }, delayMs + 50);
-  // A pending retry must not keep a CLI process or a test run alive.
-  retryTimer.unref();
-}
-
-/** Sends a test message to every webhook URL of the organisation now and reports each answer. */
+/** Sends a signed test message to every webhook URL of the organisation now and reports each answer. */
 export async function sendTestWebhook(actor: Actor, orgId: string, ctx: RequestContext = {}): Promise<AttemptResult[]> {
   assertOrgRole(actor, orgId, "admin");
   const db = await prisma();
@@ -183,18 +164,19 @@ export async function sendTestWebhook(actor: Actor, orgId: string, ctx: RequestC
   const urls = org.alertSettings?.webhookUrls ?? [];
   if (urls.length === 0) throw new AppError("validation_failed", "Add a webhook URL first.", { field: "webhookUrls" });
   const by = actor.kind === "account" ? actor.email : actor.label;
-  const payload: AlertWebhookPayload = {
-    event: "webhook.test",
-    text: `Spendline test message for ${org.slug}, sent by ${by}.`,
-    organization: { id: org.id, slug: org.slug, name: org.name },
-    alert: null,
+  const message: WebhookMessage = {
+    type: "webhook.test",
+    timestamp: new Date().toISOString(),
+    data: { organization: { id: org.id, slug: org.slug, name: org.name }, sent_by: by },
+    text: `Spendline test message for ${slackEscape(org.slug)}, sent by ${slackEscape(by)}.`,
   };
   const rows = await db.$transaction(async (tx) => {
-    const created = await Promise.all(urls.map((url) => tx.webhookDelivery.create({ data: { orgId, url, payload: JSON.parse(JSON.stringify(payload)) } })));
+    const created = await Promise.all(urls.map((url) => tx.webhookDelivery.create({ data: { orgId, url, payload: JSON.parse(JSON.stringify(message)) } })));
     await writeAudit(tx, actor, { action: "webhook.test", targetType: "alert_settings", targetId: orgId, orgId, after: { urls } }, ctx);
     return created;
   });
-  return deliverDueWebhooks({ ids: rows.map((r) => r.id) });
+  const results = await deliverDueWebhooks({ ids: rows.map((r) => r.id) });
+  return urls.map((url) => results.find((r) => r.url === url)!).filter(Boolean);
 }
 
 export interface WebhookDeliveryRow {
@@ -211,22 +193,25 @@ export interface WebhookDeliveryRow {
   createdAt: string;
 }
 
-/** The delivery log of an organisation, newest first. */
+/** The delivery log of an organisation, newest first (owners, admins, super admins). */
 export async function listWebhookDeliveries(actor: Actor, orgId: string, options: { limit?: number } = {}): Promise<WebhookDeliveryRow[]> {
   assertOrgRole(actor, orgId, "admin");
   const db = await prisma();
   const rows = await db.webhookDelivery.findMany({ where: { orgId }, orderBy: { createdAt: "desc" }, take: Math.min(options.limit ?? 100, 500) });
-  return rows.map((r) => ({
-    id: r.id,
-    url: r.url,
-    alertId: r.alertId,
-    event: (r.payload as { event?: string } | null)?.event ?? "alert.created",
-    status: r.status,
-    attempts: r.attempts,
-    responseStatus: r.responseStatus,
-    lastError: r.lastError,
-    nextAttemptAt: r.status === "pending" ? r.nextAttemptAt.toISOString() : null,
-    deliveredAt: r.deliveredAt?.toISOString() ?? null,
-    createdAt: r.createdAt.toISOString(),
-  }));
+  return rows.map((r) => {
+    const payload = r.payload as { type?: string; event?: string } | null;
+    return {
+      id: r.id,
+      url: r.url,
+      alertId: r.alertId,
+      event: payload?.type ?? payload?.event ?? "alert.created",
+      status: r.status,
+      attempts: r.attempts,
+      responseStatus: r.responseStatus,
+      lastError: r.lastError,
+      nextAttemptAt: r.status === "pending" ? r.nextAttemptAt.toISOString() : null,
+      deliveredAt: r.deliveredAt?.toISOString() ?? null,
+      createdAt: r.createdAt.toISOString(),
+    };
+  });
 }

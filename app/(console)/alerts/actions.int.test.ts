@@ -10,6 +10,9 @@ import { listWebhookDeliveries } from "@/lib/server/webhooks";
 import { useTestDatabase } from "@/test/database";
 import { makeMember, makeOrg, SYSTEM } from "@/test/fixtures";
 
+// The receiver of these tests listens on loopback.
+process.env.SPENDLINE_WEBHOOK_ALLOW_PRIVATE = "1";
+
 let signedIn: Actor;
 vi.mock("next/cache", () => ({ revalidatePath: vi.fn() }));
 vi.mock("@/lib/server/session", async (importOriginal) => ({
@@ -17,7 +20,7 @@ vi.mock("@/lib/server/session", async (importOriginal) => ({
   actionContext: async () => ({ actor: signedIn, ctx: { ip: null } }),
 }));
 
-const { acknowledgeAlertAction, resolveAlertAction, sendTestWebhookAction, updateAlertSettingsAction } = await import("./actions");
+const { acknowledgeAlertAction, resolveAlertAction, rotateWebhookSecretAction, sendTestWebhookAction, updateAlertSettingsAction } = await import("./actions");
 
 await useTestDatabase();
 
@@ -120,14 +123,31 @@ describe("alert server actions", () => {
     expect(result.results).toEqual(
       expect.arrayContaining([
         { url: `${receiverUrl}/ok`, status: "delivered", responseStatus: 204, error: null },
-        { url: `${receiverUrl}/fail`, status: "pending", responseStatus: 500, error: "HTTP 500" },
+        { url: `${receiverUrl}/fail`, status: "failed", responseStatus: 500, error: "HTTP 500" },
       ]),
     );
-    expect(received.some((body) => JSON.parse(body).event === "webhook.test")).toBe(true);
+    expect(received.some((body) => JSON.parse(body).type === "webhook.test")).toBe(true);
     const log = await listWebhookDeliveries(SYSTEM, org.id);
     expect(log.map((d) => [d.event, d.status, d.attempts]).sort()).toEqual([
       ["webhook.test", "delivered", 1],
-      ["webhook.test", "pending", 1],
+      ["webhook.test", "failed", 1],
     ]);
+  });
+
+  it("show the signing secret once when the first webhook is saved, and rotate it for admins only", async () => {
+    const org = await makeOrg();
+    signedIn = await makeMember(org.id, "admin");
+    const first = await updateAlertSettingsAction({}, formOf({ orgId: org.id, singleCallThresholdUsd: "", spikeFactor: "3", webhookUrls: `${receiverUrl}/ok` }));
+    expect(first).toMatchObject({ ok: true, signingSecret: expect.stringMatching(/^whsec_/) });
+    const second = await updateAlertSettingsAction({}, formOf({ orgId: org.id, singleCallThresholdUsd: "", spikeFactor: "3", webhookUrls: `${receiverUrl}/ok` }));
+    expect(second.signingSecret).toBeUndefined();
+    const refused = await updateAlertSettingsAction({}, formOf({ orgId: org.id, singleCallThresholdUsd: "", spikeFactor: "3", webhookUrls: "http://169.254.169.254/latest/meta-data/" }));
+    expect(refused).toMatchObject({ ok: false, errors: { webhookUrls: expect.stringMatching(/link-local/) } });
+
+    const rotated = await rotateWebhookSecretAction({}, formOf({ orgId: org.id }));
+    expect(rotated).toMatchObject({ ok: true, secret: expect.stringMatching(/^whsec_/) });
+    expect(rotated.secret).not.toBe(first.signingSecret);
+    signedIn = await makeMember(org.id, "viewer");
+    expect(await rotateWebhookSecretAction({}, formOf({ orgId: org.id }))).toMatchObject({ ok: false });
   });
 });

@@ -4,6 +4,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { acknowledgeAlert, resolveAlert, updateAlertSettings } from "@/lib/server/alerts";
 import { sendTestWebhook, type AttemptResult } from "@/lib/server/webhooks";
+import { rotateWebhookSecret } from "@/lib/server/webhook-secrets";
 import { actionContext, actionError, type ActionState } from "@/lib/server/session";
 import { alertSettingsSchema } from "@/lib/budgets/schemas";
 
@@ -45,7 +46,12 @@ export async function resolveAlertAction(_prev: ActionState, form: FormData): Pr
   }
 }
 
-export async function updateAlertSettingsAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+export interface AlertSettingsState extends ActionState {
+  /** The organisation's new signing secret, present once: in the answer to the save that created it. */
+  signingSecret?: string;
+}
+
+export async function updateAlertSettingsAction(_prev: AlertSettingsState, form: FormData): Promise<AlertSettingsState> {
   const { actor, ctx } = await actionContext();
   const data = {
     singleCallThresholdUsd: text(form, "singleCallThresholdUsd"),
@@ -60,9 +66,9 @@ export async function updateAlertSettingsAction(_prev: ActionState, form: FormDa
       // One URL per line; blank lines are ignored.
       webhookUrls: data.webhookUrls.split(/\r?\n/).map((line) => line.trim()).filter(Boolean),
     });
-    await updateAlertSettings(actor, orgId, input, ctx);
+    const saved = await updateAlertSettings(actor, orgId, input, ctx);
     revalidatePath("/alerts");
-    return { ok: true, message: "Alert settings saved." };
+    return { ok: true, message: "Alert settings saved.", ...(saved.signingSecret ? { signingSecret: saved.signingSecret } : {}) };
   } catch (err) {
     return { ...actionError(err), data };
   }
@@ -83,6 +89,21 @@ export async function sendTestWebhookAction(_prev: TestWebhookState, form: FormD
       message: `Test message delivered to ${delivered} of ${results.length} URL${results.length === 1 ? "" : "s"}.`,
       results: results.map(({ url, status, responseStatus, error }) => ({ url, status, responseStatus, error })),
     };
+  } catch (err) {
+    return actionError(err);
+  }
+}
+
+export interface RotateSecretState extends ActionState {
+  secret?: string;
+}
+
+export async function rotateWebhookSecretAction(_prev: RotateSecretState, form: FormData): Promise<RotateSecretState> {
+  const { actor, ctx } = await actionContext();
+  try {
+    const secret = await rotateWebhookSecret(actor, idSchema.parse(text(form, "orgId")), ctx);
+    revalidatePath("/alerts");
+    return { ok: true, message: "New signing secret created. Copy it now: it is not shown again.", secret };
   } catch (err) {
     return actionError(err);
   }

@@ -5,8 +5,10 @@ import { AlertFilters, type AlertFilterValues } from "@/components/alerts/alert-
 import { AlertsList } from "@/components/alerts/alerts-list";
 import { AlertSettingsForm, TestWebhookButton } from "@/components/alerts/alert-settings-form";
 import { WebhookLog } from "@/components/alerts/webhook-log";
+import { RotateWebhookSecret } from "@/components/alerts/webhook-secret";
 import { getAlertSettings, listAlerts } from "@/lib/server/alerts";
 import { listWebhookDeliveries } from "@/lib/server/webhooks";
+import { hasWebhookSecret } from "@/lib/server/webhook-secrets";
 import { requireOrgScope } from "@/lib/server/session";
 import { alertTypeSchema } from "@/lib/budgets/schemas";
 
@@ -27,10 +29,11 @@ export default async function AlertsPage({ searchParams }: { searchParams: Promi
   const severity = severityFilterSchema.parse(search.severity || undefined);
   const canManage = role !== "viewer";
 
-  const [alerts, settings, deliveries] = await Promise.all([
+  const [alerts, settings, deliveries, hasSecret] = await Promise.all([
     listAlerts(actor, { orgId: org?.id, status: status === "all" ? undefined : status, type, severity }),
     org && canManage ? getAlertSettings(actor, org.id) : null,
     org && canManage ? listWebhookDeliveries(actor, org.id, { limit: 50 }) : null,
+    org && canManage ? hasWebhookSecret(actor, org.id) : false,
   ]);
   const filters: AlertFilterValues = { org: search.org, status, type, severity };
   const filtered = status !== "unresolved" || type || severity;
@@ -76,6 +79,9 @@ export default async function AlertsPage({ searchParams }: { searchParams: Promi
             </Card>
             <Card title="Webhook test">
               <TestWebhookButton orgId={org.id} hasUrls={settings.webhookUrls.length > 0} />
+            </Card>
+            <Card title="Webhook signing secret">
+              <RotateWebhookSecret orgId={org.id} hasSecret={hasSecret} />
             </Card>
           </div>
         ) : null}

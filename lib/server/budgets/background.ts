@@ -1,16 +1,11 @@
-// Work that runs after a response (alerts, webhook deliveries): never awaited by the request
-// that started it, never allowed to throw into it. Tests and the CLI wait for it explicitly.
-const pending = new Set<Promise<unknown>>();
-
-export function runInBackground(label: string, work: () => Promise<unknown>): void {
-  const p: Promise<unknown> = Promise.resolve()
-    .then(work)
-    .catch((err: unknown) => console.error(`${label} failed:`, err instanceof Error ? err.message : String(err)))
-    .finally(() => pending.delete(p));
-  pending.add(p);
-}
-
-/** Resolves when all background work started so far (and any it started) has finished. */
+// Work after a response (alert evaluation, webhook deliveries) is durable: it is queued in the
+// database and done by the job worker (lib/server/jobs), which the server starts. Code that runs
+// no worker — tests, the demo seed, CLI commands — calls this to do every job and delivery that
+// is due now before it goes on.
 export async function backgroundWorkSettled(): Promise<void> {
-  while (pending.size > 0) await Promise.allSettled([...pending]);
+  const { runDueWork } = await import("../jobs/worker");
+  for (let pass = 0; pass < 20; pass++) {
+    const done = await runDueWork();
+    if (done.jobs === 0 && done.deliveries === 0) return;
+  }
 }

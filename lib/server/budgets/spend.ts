@@ -15,8 +15,8 @@
 import { dec, type Decimal } from "@/lib/money";
 import { periodContaining, type BudgetPeriodKind, type PeriodRange } from "@/lib/budgets/periods";
 import { warningThreshold } from "@/lib/budgets/decide";
-import { evaluateSpendAlerts } from "../alerts";
-import { runInBackground } from "./background";
+import { enqueueAlertEvaluation } from "../jobs/alert-evaluation";
+import { wakeWorker } from "../jobs/wake";
 import { redeemOverrideTokens } from "./redeem";
 import { activeExtensions, budgetsInScopeOfEvents, counterKey, lockPeriodCounters, type ScopedBudget, type Tx } from "./store";
 
@@ -243,8 +243,11 @@ export async function applySpendInTransaction(tx: Tx, input: SpendInput): Promis
   return (await applySpendBatchInTransaction(tx, [input]))[0];
 }
 
-/** Raises alerts and sends webhooks for committed events, in the background; returns at once. */
+/**
+ * Queues the alert evaluation of committed events as a durable job (lib/server/jobs) when they
+ * can raise an alert, and wakes the worker; the worker raises the alerts and sends the webhooks.
+ */
 export async function afterSpendCommitted(items: { input: SpendInput; outcome: SpendOutcome }[]): Promise<void> {
   if (items.length === 0) return;
-  runInBackground("budget alerts", () => evaluateSpendAlerts(items));
+  if (await enqueueAlertEvaluation(items)) wakeWorker();
 }
