@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState, useEffect, useState } from "react";
+import { useActionState, useState } from "react";
 import { addMemberAction, type AddMemberState } from "@/app/(console)/members/actions";
 import { Button } from "@/components/ui/button";
 import { SelectField, TextField } from "@/components/ui/field";
@@ -9,11 +9,10 @@ import { FormMessage } from "@/components/ui/form-message";
 /** Adds an existing account as itself, or creates an invitation link for an email with no account. */
 export function AddMemberForm({ orgId, canAddOwner }: { orgId: string; canAddOwner: boolean }) {
   const [state, action, pending] = useActionState<AddMemberState, FormData>(addMemberAction, {});
-  const [origin, setOrigin] = useState("");
   const [copied, setCopied] = useState<string | null>(null);
-  useEffect(() => setOrigin(window.location.origin), []);
   const keep = (name: string) => (state.ok ? "" : state.data?.[name]);
-  const link = state.invitePath ? `${origin}${state.invitePath}` : null;
+  // Only ever set after the action ran in this browser, so `window` is there.
+  const link = state.invitePath ? `${window.location.origin}${state.invitePath}` : null;
   return (
     <form action={action} className="space-y-4" noValidate>
       <input type="hidden" name="orgId" value={orgId} />

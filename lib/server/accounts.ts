@@ -3,6 +3,7 @@
 // (users:create, users:set-password) is the only other way a password is chosen.
 import { randomBytes } from "node:crypto";
 import { prisma } from "@/lib/db/client";
+import { isUuid } from "@/lib/ids";
 import { hashPassword, MAX_PASSWORD_LENGTH, needsRehash, passwordProblem, verifyPassword } from "@/lib/password";
 import { emailSchema, roleSchema } from "@/lib/schemas";
 import { AppError } from "./errors";
@@ -31,14 +32,12 @@ export async function loadActor(accountId: string): Promise<Actor | "disabled" |
   return toActor(account);
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * The actor behind a console session, checked on every request in one query: the session row
  * must still be open (not signed out, not ended by a password change, disabling or demotion).
  */
 export async function loadSessionActor(accountId: string, sessionId: string, now = new Date()): Promise<Actor | "disabled" | null> {
-  if (!UUID.test(accountId) || !UUID.test(sessionId)) return null;
+  if (!isUuid(accountId) || !isUuid(sessionId)) return null;
   const db = await prisma();
   const session = await db.authSession.findFirst({
     where: { id: sessionId, accountId },

@@ -2,6 +2,7 @@
 // names a row of auth_sessions; every request loads the actor through that row (one query, see
 // loadSessionActor), so ending the row ends the session on every instance at its next request.
 import { prisma } from "@/lib/db/client";
+import { isUuid } from "@/lib/ids";
 import type { Prisma as PrismaNs } from "@/lib/generated/prisma/client";
 
 type Db = PrismaNs.TransactionClient;
@@ -19,7 +20,7 @@ export async function openAuthSession(accountId: string, now = new Date()): Prom
 
 /** Ends one session (sign-out). Unknown or malformed ids are ignored. */
 export async function endAuthSession(sessionId: string | null | undefined): Promise<void> {
-  if (!sessionId || !/^[0-9a-f-]{36}$/i.test(sessionId)) return;
+  if (!isUuid(sessionId)) return;
   const db = await prisma();
   await db.authSession.updateMany({ where: { id: sessionId, endedAt: null }, data: { endedAt: new Date() } });
 }

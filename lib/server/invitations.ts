@@ -3,6 +3,7 @@
 // its token is stored), with which that person sets their own password.
 import { createHash, randomBytes } from "node:crypto";
 import { prisma } from "@/lib/db/client";
+import { isUuid } from "@/lib/ids";
 import { hashPassword, passwordProblem } from "@/lib/password";
 import { emailSchema, roleSchema } from "@/lib/schemas";
 import { AppError } from "./errors";
@@ -57,10 +58,8 @@ export async function listInvitations(actor: Actor, orgId: string, now = new Dat
   return rows.map((r) => ({ id: r.id, email: r.email, role: r.role as Role, createdAt: r.createdAt.toISOString(), expiresAt: r.expiresAt.toISOString(), createdBy: r.createdBy?.email ?? null }));
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export async function revokeInvitation(actor: Actor, id: string, ctx: RequestContext = {}) {
-  if (!UUID.test(id)) throw new AppError("not_found", "Not found");
+  if (!isUuid(id)) throw new AppError("not_found", "Not found");
   const db = await prisma();
   const row = await db.invitation.findUnique({ where: { id } });
   if (!row) throw new AppError("not_found", "Not found");
