@@ -8,6 +8,7 @@ import { setupTestDatabase } from "@/test/database";
 import { makeOrg, SYSTEM, uniq } from "@/test/fixtures";
 import { addMember, changeOwnPassword, createAccount, loadActor, loadSessionActor, resetPassword, setAccountDisabled, setMemberRole, verifyCredentials } from "./accounts";
 import { endAuthSession } from "./auth-sessions";
+import { pruneSignInThrottles, reserveSignInAttempt } from "./sign-in-throttle";
 import { acceptInvitation, createInvitation, findInvitation, listInvitations, revokeInvitation } from "./invitations";
 import type { Actor } from "./authz";
 
@@ -106,6 +107,17 @@ describe("sign-in resists guessing", () => {
     expect(await verifyCredentials(email, "whatever it is")).toMatchObject({ reason: "locked" });
     const audit = await (await prisma()).auditLog.count({ where: { actorLabel: email, action: "auth.sign_in_failed" } });
     expect(audit).toBe(11);
+  });
+
+  it("forgets addresses whose failures are a day old, keeping fresh ones and live locks", async () => {
+    const old = `${uniq("old")}@example.test`;
+    const fresh = `${uniq("fresh")}@example.test`;
+    const dayAgo = new Date(Date.now() - 25 * 3600_000);
+    await reserveSignInAttempt(old, dayAgo);
+    await reserveSignInAttempt(fresh);
+    await pruneSignInThrottles();
+    const left = await (await prisma()).signInThrottle.findMany({ where: { email: { in: [old, fresh] } } });
+    expect(left.map((r) => r.email)).toEqual([fresh]);
   });
 
   it("records the request's IP with each attempt", async () => {

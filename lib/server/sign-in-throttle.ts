@@ -14,6 +14,8 @@ export type AttemptVerdict = { allowed: true } | { allowed: false; lockedUntil: 
 /** Reserves one attempt for `email` (normalised): refused while the address is locked. */
 export async function reserveSignInAttempt(email: string, now = new Date()): Promise<AttemptVerdict> {
   const db = await prisma();
+  // Guesses at many addresses leave one small row each; about one attempt in a hundred tidies up.
+  if (Math.random() < 0.01) await pruneSignInThrottles(now);
   return db.$transaction(async (tx) => {
     await tx.$executeRaw`INSERT INTO sign_in_throttles (email, failures, updated_at) VALUES (${email}, '{}', ${now}) ON CONFLICT (email) DO NOTHING`;
     // Times travel as epoch milliseconds: both database drivers return those the same way.
@@ -32,6 +34,13 @@ export async function reserveSignInAttempt(email: string, now = new Date()): Pro
       WHERE email = ${email}`;
     return { allowed: true } as const;
   });
+}
+
+/** Forgets addresses whose failures and lock are long over (called now and then, see below). */
+export async function pruneSignInThrottles(now = new Date()): Promise<number> {
+  const db = await prisma();
+  const cutoff = new Date(now.getTime() - 24 * 3600_000);
+  return db.$executeRaw`DELETE FROM sign_in_throttles WHERE updated_at < ${cutoff} AND (locked_until IS NULL OR locked_until < ${now})`;
 }
 
 /** A successful sign-in (or an operator's reset) clears the address's failures and lock. */
