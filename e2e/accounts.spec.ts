@@ -17,7 +17,7 @@ async function createOrganisation(page: Page, slug: string) {
 async function invite(page: Page, slug: string, email: string, role: "owner" | "admin" | "viewer") {
   await page.goto(`/members?org=${slug}`);
   await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Role").selectOption(role);
+  await page.getByLabel("Role", { exact: true }).selectOption(role);
   await page.getByRole("button", { name: "Add member" }).click();
   const field = page.getByTestId("invitation-link");
   await expect(field).toBeVisible();
@@ -28,6 +28,9 @@ async function newPage(browser: Browser) {
   const context = await browser.newContext();
   return { context, page: await context.newPage() };
 }
+
+/** The page's own alert (Next's route announcer is an alert too, outside <main>). */
+const alertOf = (page: Page) => page.locator("main [role=alert]");
 
 async function attemptSignIn(page: Page, email: string, password: string) {
   await page.getByLabel("Email").fill(email);
@@ -69,13 +72,13 @@ test("an invited person sets their own password; an existing account is added as
 
   // The link works once.
   await invitee.page.goto(link);
-  await expect(invitee.page.getByRole("alert")).toContainText("not valid any more");
+  await expect(alertOf(invitee.page)).toContainText("not valid any more");
   await invitee.context.close();
 
   // An existing account (the super admin) is added as itself: no link, its password unchanged.
   await page.goto(`/members?org=${slug}`);
   await page.getByLabel("Email").fill(ADMIN.email);
-  await page.getByLabel("Role").selectOption("viewer");
+  await page.getByLabel("Role", { exact: true }).selectOption("viewer");
   await page.getByRole("button", { name: "Add member" }).click();
   await expect(page.getByRole("status")).toContainText(`Added ${ADMIN.email} as viewer`);
   await expect(page.getByTestId("invitation-link")).toHaveCount(0);
@@ -95,10 +98,10 @@ test("ten failed sign-ins lock the account for 15 minutes, the right password to
 
   for (let i = 0; i < 10; i++) {
     await attemptSignIn(target.page, email, `wrong-passphrase-${i}`);
-    await expect(target.page.getByRole("alert")).toHaveText("Wrong email or password.");
+    await expect(alertOf(target.page)).toHaveText("Wrong email or password.");
   }
   await attemptSignIn(target.page, email, "the-right-passphrase");
-  await expect(target.page.getByRole("alert")).toHaveText("Too many failed sign-ins: this account is locked for 15 minutes. Try again later.");
+  await expect(alertOf(target.page)).toHaveText("Too many failed sign-ins: this account is locked for 15 minutes. Try again later.");
   await expect(target.page).toHaveURL(/\/login/);
   await screenshots(target.page, "login-locked");
   await target.context.close();

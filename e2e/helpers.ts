@@ -49,7 +49,7 @@ export async function acceptInvitation(page: Page, link: string, password: strin
 export async function inviteMember(page: Page, slug: string, email: string, role: "owner" | "admin" | "viewer", password: string): Promise<string> {
   await page.goto(`/members?org=${slug}`);
   await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Role").selectOption(role);
+  await page.getByLabel("Role", { exact: true }).selectOption(role);
   await page.getByRole("button", { name: "Add member" }).click();
   const field = page.getByTestId("invitation-link");
   await expect(field).toBeVisible({ timeout: 30_000 });

@@ -20,7 +20,7 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
           <>
             <p className="mb-4 text-sm text-muted">
               You are invited as <strong className="text-foreground">{invitation.role}</strong> with the address{" "}
-              <strong className="break-all text-foreground" data-testid="invited-email">{invitation.email}</strong>. Choose your password to create your account.
+              <strong className="text-foreground [overflow-wrap:anywhere]" data-testid="invited-email">{invitation.email}</strong>. Choose your password to create your account.
             </p>
             <AcceptInvitationForm token={token} email={invitation.email} />
           </>
