@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { ADMIN, screenshots, signIn, signOut, uniqueSlug } from "./helpers";
+import { ADMIN, inviteMember, screenshots, signIn, signOut, uniqueSlug } from "./helpers";
 
 /** A new organisation and an API key for it, both made through the console. */
 async function orgWithKey(page: Page, prefix: string): Promise<{ slug: string; key: string }> {
@@ -206,12 +206,7 @@ test("a budget_reached alert is listed, filtered, acknowledged and resolved; set
 
   // A viewer reads budgets and alerts but gets no controls that change them.
   const viewer = `viewer-${slug}@e2e.test`;
-  await page.goto(`/members?org=${slug}`);
-  await page.getByLabel("Email").fill(viewer);
-  await page.getByLabel("Role").selectOption("viewer");
-  await page.getByLabel("Password for a new account").fill("viewer-password-1");
-  await page.getByRole("button", { name: "Add member" }).click();
-  await expect(page.getByRole("status").filter({ hasText: "Added" })).toBeVisible();
+  await inviteMember(page, slug, viewer, "viewer", "viewer-password-1");
   await signOut(page);
   await signIn(page, viewer, "viewer-password-1");
   await page.goto("/alerts?status=all");

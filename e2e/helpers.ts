@@ -32,3 +32,33 @@ export async function screenshots(page: Page, name: string) {
 export function uniqueSlug(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}`;
 }
+
+/** Opens an invitation link in a page of its own and sets the invitee's password there. */
+export async function acceptInvitation(page: Page, link: string, password: string) {
+  await page.goto(link);
+  await page.getByLabel("Choose a password").fill(password);
+  await page.getByLabel("Repeat the password").fill(password);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/login\?notice=password-set/, { timeout: 30_000 });
+}
+
+/**
+ * Adds a member with no account yet the way SPEC §6 asks: the admin's Members page gives an
+ * invitation link, which the invitee opens (in a browser context of their own) to choose a password.
+ */
+export async function inviteMember(page: Page, slug: string, email: string, role: "owner" | "admin" | "viewer", password: string): Promise<string> {
+  await page.goto(`/members?org=${slug}`);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Role", { exact: true }).selectOption(role);
+  await page.getByRole("button", { name: "Add member" }).click();
+  const field = page.getByTestId("invitation-link");
+  await expect(field).toBeVisible({ timeout: 30_000 });
+  const link = await field.inputValue();
+  const context = await page.context().browser()!.newContext();
+  try {
+    await acceptInvitation(await context.newPage(), link, password);
+  } finally {
+    await context.close();
+  }
+  return link;
+}

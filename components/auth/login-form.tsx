@@ -4,9 +4,12 @@ import { signIn } from "next-auth/react";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/field";
+import { safeCallbackPath } from "@/lib/safe-redirect";
+import { signInErrorMessage } from "@/lib/sign-in-messages";
 
-export function LoginForm({ initialError, callbackUrl }: { initialError?: string; callbackUrl: string }) {
+export function LoginForm({ initialError, initialNotice, callbackUrl }: { initialError?: string; initialNotice?: string; callbackUrl: string }) {
   const [error, setError] = useState(initialError);
+  const [notice, setNotice] = useState(initialNotice);
   const [fieldErrors, setFieldErrors] = useState<{ email?: string; password?: string }>({});
   const [pending, setPending] = useState(false);
 
@@ -22,13 +25,14 @@ export function LoginForm({ initialError, callbackUrl }: { initialError?: string
     if (errors.email || errors.password) return;
     setPending(true);
     setError(undefined);
+    setNotice(undefined);
     const result = await signIn("credentials", { email, password, redirect: false });
     setPending(false);
     if (!result || result.error) {
-      setError(result?.error === "AccountDisabled" ? "This account is disabled. Ask an administrator to enable it again." : "Wrong email or password.");
+      setError(signInErrorMessage(result?.error ?? undefined));
       return;
     }
-    window.location.assign(callbackUrl);
+    window.location.assign(safeCallbackPath(callbackUrl));
   }
 
   return (
@@ -36,6 +40,10 @@ export function LoginForm({ initialError, callbackUrl }: { initialError?: string
       {error ? (
         <p role="alert" className="rounded-md border border-danger/40 bg-danger/10 px-3 py-2 text-sm text-danger">
           {error}
+        </p>
+      ) : notice ? (
+        <p role="status" className="rounded-md border border-success/40 bg-success/10 px-3 py-2 text-sm text-success">
+          {notice}
         </p>
       ) : null}
       <TextField label="Email" name="email" type="email" autoComplete="username" required error={fieldErrors.email} />

@@ -27,7 +27,7 @@ export function CreateApiKeyForm({ orgId }: { orgId: string }) {
           placeholder="e.g. chatbot"
           defaultValue={state.ok ? "" : state.data?.projectKey}
           error={state.errors?.projectKey}
-          hint="Events sent with this key default to this project."
+          hint="Every event and budget check sent with this key counts under this project."
         />
         <Button type="submit" disabled={pending}>
           {pending ? "Creating…" : "Create key"}

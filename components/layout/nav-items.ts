@@ -16,6 +16,7 @@ export const NAV_ITEMS: NavItem[] = [
   { href: "/members", label: "Members", access: "admin" },
   { href: "/orgs", label: "Organisations", access: "super" },
   { href: "/audit", label: "Audit log", access: "super" },
+  { href: "/account", label: "Account", access: "member" },
 ];
 
 /** Which items a person sees, given their role in the selected organisation. */

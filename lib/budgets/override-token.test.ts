@@ -5,14 +5,16 @@ const claims = { orgId: "org-a", user: "alice", project: "chatbot", budgetIds: [
 const now = new Date("2026-11-10T12:00:00Z");
 
 describe("override tokens", () => {
-  it("round-trips claims and binds organisation, user and project", () => {
+  it("round-trips claims and binds organisation, user, project and the key that asked", () => {
     const { token, claims: issued } = issueOverrideToken("secret", claims, now);
     const read = readOverrideToken("secret", token, now);
     expect(read).toEqual(issued);
-    expect(overrideTokenMatches(read!, { orgId: "org-a", user: "alice", project: "chatbot" })).toBe(true);
-    expect(overrideTokenMatches(read!, { orgId: "org-b", user: "alice", project: "chatbot" })).toBe(false);
-    expect(overrideTokenMatches(read!, { orgId: "org-a", user: "bob", project: "chatbot" })).toBe(false);
-    expect(overrideTokenMatches(read!, { orgId: "org-a", user: "alice", project: null })).toBe(false);
+    expect(overrideTokenMatches(read!, { orgId: "org-a", user: "alice", project: "chatbot", keyPrefix: "k1" })).toBe(true);
+    expect(overrideTokenMatches(read!, { orgId: "org-b", user: "alice", project: "chatbot", keyPrefix: "k1" })).toBe(false);
+    expect(overrideTokenMatches(read!, { orgId: "org-a", user: "bob", project: "chatbot", keyPrefix: "k1" })).toBe(false);
+    expect(overrideTokenMatches(read!, { orgId: "org-a", user: "alice", project: null, keyPrefix: "k1" })).toBe(false);
+    expect(overrideTokenMatches(read!, { orgId: "org-a", user: "alice", project: "chatbot", keyPrefix: "k2" })).toBe(false);
+    expect(overrideTokenMatches(read!, { orgId: "org-a", user: "alice", project: "chatbot" })).toBe(false);
   });
 
   it("expires after 15 minutes", () => {

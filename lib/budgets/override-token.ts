@@ -73,7 +73,12 @@ export function readOverrideToken(secret: string, token: string, now = new Date(
   return claims;
 }
 
-/** A valid token is good only for the organisation, end user and project it names. */
-export function overrideTokenMatches(claims: OverrideClaims, event: { orgId: string; user: string | null; project: string | null }): boolean {
+/**
+ * A valid token is good only for the organisation, end user and project it names, and only when
+ * the event comes with the API key that asked for it (a token issued without a key, e.g. by a
+ * test, names none and is bound by the rest alone).
+ */
+export function overrideTokenMatches(claims: OverrideClaims, event: { orgId: string; user: string | null; project: string | null; keyPrefix?: string | null }): boolean {
+  if (claims.keyPrefix !== null && claims.keyPrefix !== (event.keyPrefix ?? null)) return false;
   return claims.orgId === event.orgId && claims.user === event.user && claims.project === event.project;
 }

@@ -58,7 +58,12 @@ describe("spendline CLI", { timeout: 600_000 }, () => {
       [["keys:create", "--org", "no-such-org"], /unknown organisation "no-such-org"/],
       [["orgs:create", "acme", "Again"], /already exists/],
       [["orgs:create", "Bad Slug", "X"], /Slug may contain/],
-      [["users:create", "--email", "weak@acme.test", "--password", "123"], /at least 8 characters/],
+      [["users:create", "--email", "weak@acme.test", "--password", "123"], /at least 12 characters/],
+      [["users:create", "--email", "weak@acme.test", "--password", "1qaz2wsx3edc"], /too common/],
+      [["users:set-password", "--email", "owner@acme.test", "--password", "short"], /at least 12 characters/],
+      [["users:set-password", "--email", "owner@acme.test", "--password", "qwerty123456"], /too common/],
+      [["users:set-password", "--email", "nobody@acme.test", "--password", "a fine new password"], /No account with email nobody@acme.test/],
+      [["users:set-password", "--email", "owner@acme.test"], /missing required option --password/],
       [["users:create", "--email", "not-an-email", "--password", "long enough pw"], /valid email/],
       [["users:set-role", "--email", "owner@acme.test", "--org", "acme", "--role", "king"], /--role must be/],
       [["users:disable", "--email", "nobody@acme.test"], /No account/],
@@ -75,6 +80,12 @@ describe("spendline CLI", { timeout: 600_000 }, () => {
       expect(errLines[0], args.join(" ")).toMatch(/^error: /);
       expect(errLines[0], args.join(" ")).toMatch(message);
     }
+  });
+
+  it("resets a password as the operator", async () => {
+    const result = await cli("users:set-password", "--email", "owner@acme.test", "--password", "a fine new password");
+    expect(result).toMatchObject({ code: 0 });
+    expect(result.stdout.trim()).toMatch(/^Set a new password for owner@acme\.test; \d+ sessions? ended\.$/);
   });
 
   it("sets roles and disables accounts", async () => {

@@ -13,6 +13,7 @@ import { EgressRefused, parseOutboundUrl, resolveOutbound } from "./egress";
 import { wakeWorker } from "./jobs/wake";
 import { ensureWebhookSecret } from "./webhook-secrets";
 import { enqueueAlertWebhooks } from "./webhooks";
+import { isUuid } from "@/lib/ids";
 
 export type AlertType = "budget_warning" | "budget_reached" | "single_call_high" | "daily_spike";
 export type AlertSeverity = "low" | "medium" | "high" | "critical";
@@ -228,7 +229,7 @@ export async function listAlerts(actor: Actor, filter: { orgId?: string; status?
 
 async function loadAlert(actor: Actor, alertId: string) {
   const db = await prisma();
-  const alert = /^[0-9a-f-]{36}$/i.test(alertId) ? await db.alert.findUnique({ where: { id: alertId } }) : null;
+  const alert = isUuid(alertId) ? await db.alert.findUnique({ where: { id: alertId } }) : null;
   if (!alert || !canAccessOrg(actor, alert.orgId, "admin")) throw new AppError("not_found", "Alert not found.");
   return alert;
 }

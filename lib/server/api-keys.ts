@@ -96,8 +96,9 @@ export interface ApiKeyPrincipal {
 }
 
 // Keys verified recently are remembered briefly so that ingest does not hit the keys table on
-// every request; revocation therefore takes effect within this many milliseconds.
-const CACHE_MS = 5_000;
+// every request; a revocation on any instance therefore takes effect everywhere within this many
+// milliseconds. One second costs one indexed lookup per key per instance per second.
+const CACHE_MS = 1_000;
 const cache = new Map<string, { principal: ApiKeyPrincipal; secretHash: string; until: number }>();
 const lastUsedWritten = new Map<string, number>();
 

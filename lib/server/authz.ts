@@ -21,7 +21,10 @@ export type Actor =
       isSuperAdmin: boolean;
       memberships: MembershipInfo[];
     }
-  | { kind: "system"; label: string };
+  | { kind: "system"; label: string }
+  // An application calling the public API with a key: it reads its own organisation only and is
+  // never a super admin (unlike "system", which is the operator's CLI and start-up).
+  | { kind: "api_key"; label: string; keyId: string; orgId: string; projectId: string | null };
 
 const RANK: Record<Role, number> = { viewer: 1, admin: 2, owner: 3 };
 
@@ -30,11 +33,12 @@ export function roleAtLeast(role: Role, min: Role): boolean {
 }
 
 export function isSuperAdmin(actor: Actor): boolean {
+  if (actor.kind === "api_key") return false;
   return actor.kind === "system" || actor.isSuperAdmin;
 }
 
 export function actorLabel(actor: Actor): string {
-  return actor.kind === "system" ? actor.label : actor.email;
+  return actor.kind === "account" ? actor.email : actor.label;
 }
 
 export function actorAccountId(actor: Actor): string | null {
@@ -43,6 +47,7 @@ export function actorAccountId(actor: Actor): string | null {
 
 export function roleIn(actor: Actor, orgId: string): Role | null {
   if (actor.kind === "system") return "owner";
+  if (actor.kind === "api_key") return actor.orgId === orgId ? "viewer" : null;
   return actor.memberships.find((m) => m.orgId === orgId)?.role ?? null;
 }
 
@@ -63,6 +68,7 @@ export function assertSuperAdmin(actor: Actor): void {
 
 /** Organisation ids the actor may read with at least `min`; null means every organisation. */
 export function readableOrgIds(actor: Actor, min: Role = "viewer"): string[] | null {
+  if (actor.kind === "api_key") return roleAtLeast("viewer", min) ? [actor.orgId] : [];
   if (actor.kind === "system" || actor.isSuperAdmin) return null;
   return actor.memberships.filter((m) => roleAtLeast(m.role, min)).map((m) => m.orgId);
 }
@@ -71,4 +77,9 @@ export function readableOrgIds(actor: Actor, min: Role = "viewer"): string[] | n
 export function orgWhere(actor: Actor, min: Role = "viewer"): { orgId?: { in: string[] } } {
   const ids = readableOrgIds(actor, min);
   return ids === null ? {} : { orgId: { in: ids } };
+}
+
+/** The actor of a public-API request: the key's organisation, read-only, never a super admin. */
+export function apiKeyActor(principal: { keyId: string; prefix: string; orgId: string; projectId: string | null }): Actor {
+  return { kind: "api_key", label: `api_key:${principal.prefix}`, keyId: principal.keyId, orgId: principal.orgId, projectId: principal.projectId };
 }

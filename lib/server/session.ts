@@ -3,21 +3,27 @@
 import { getServerSession } from "next-auth";
 import { headers } from "next/headers";
 import { notFound, redirect } from "next/navigation";
-import { getAuthOptions } from "./auth-options";
-import { loadActor } from "./accounts";
+import { getAuthOptions, servedOverHttps } from "./auth-options";
+import { loadSessionActor } from "./accounts";
 import { assertOrgRole, canAccessOrg, isSuperAdmin, type Actor, type MembershipInfo, type Role } from "./authz";
 import { isAppError } from "./errors";
-import type { RequestContext } from "./audit";
+import { clientIp, type RequestContext } from "./audit";
 import { prisma } from "@/lib/db/client";
 
 export type AccountActor = Extract<Actor, { kind: "account" }>;
 
-/** The signed-in actor, or null (no session, unknown or disabled account). */
+/** The signed-in session's account and session ids, or null. */
+export async function currentSession(): Promise<{ accountId: string; sessionId: string } | null> {
+  const session = (await getServerSession(await getAuthOptions(servedOverHttps(await headers())))) as { accountId?: string; sessionId?: string } | null;
+  if (!session?.accountId || !session.sessionId) return null;
+  return { accountId: session.accountId, sessionId: session.sessionId };
+}
+
+/** The signed-in actor, or null (no session, an ended session, unknown or disabled account). */
 export async function currentActor(): Promise<AccountActor | "disabled" | null> {
-  const session = await getServerSession(await getAuthOptions());
-  const id = (session as { accountId?: string } | null)?.accountId;
-  if (!id) return null;
-  const actor = await loadActor(id);
+  const session = await currentSession();
+  if (!session) return null;
+  const actor = await loadSessionActor(session.accountId, session.sessionId);
   if (actor === "disabled") return "disabled";
   return actor && actor.kind === "account" ? actor : null;
 }
@@ -70,9 +76,7 @@ export async function requireOrgScope(slug: string | undefined | null, min: Role
 /** For server actions: the actor, re-checked, plus the request context for the audit log. */
 export async function actionContext(): Promise<{ actor: AccountActor; ctx: RequestContext }> {
   const actor = await requireUser();
-  const h = await headers();
-  const ip = h.get("x-forwarded-for")?.split(",")[0].trim() || h.get("x-real-ip") || null;
-  return { actor, ctx: { ip } };
+  return { actor, ctx: { ip: clientIp(await headers()) } };
 }
 
 /** Re-checks an organisation role inside a server action; another org's id is "not found". */

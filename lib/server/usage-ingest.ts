@@ -380,6 +380,7 @@ function spendInputs(principal: ApiKeyPrincipal, batch: Batch, rows: { id: bigin
       costUsd: b.prepared.costUsd === null ? null : dec(b.prepared.costUsd),
       reservationId: b.record.reservation_id,
       overrideToken: b.prepared.event.override_token ?? null,
+      apiKeyPrefix: principal.prefix,
     }),
   );
   return { fresh, inputs, rowIds };
@@ -504,7 +505,8 @@ export async function recordUsageBatch(principal: ApiKeyPrincipal, rawEvents: un
       index: i,
       event: e,
       occurredAt,
-      projectKey: e.project ?? principal.projectKey,
+      // A key bound to a project records every event under it; the body's `project` is ignored (SPEC §5).
+      projectKey: principal.projectKey ?? e.project ?? null,
       costUsd: match.price ? toCostString(priceEvent(e.tokens, match.price)) : null,
       priceId: match.price?.id ?? null,
     };

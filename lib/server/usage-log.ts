@@ -330,12 +330,16 @@ export const USAGE_CSV_COLUMNS = [
   "budget_override",
 ] as const;
 
-/** RFC 4180 quoting; text that a spreadsheet would run as a formula is prefixed with a quote. */
+/**
+ * One CSV cell, always quoted (RFC 4180), so that no value can end a cell or a row early however a
+ * reader splits; text that a spreadsheet would run as a formula is prefixed with a quote (plain
+ * numbers, negative ones included, are left as they are).
+ */
 export function csvField(value: string | number | boolean | null): string {
-  if (value === null) return "";
-  if (typeof value !== "string") return String(value);
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+  if (value === null) return '""';
+  const text = String(value);
+  const safe = /^[=+\-@\t\r]/.test(text) && !/^-?\d+(\.\d+)?$/.test(text) ? `'${text}` : text;
+  return `"${safe.replace(/"/g, '""')}"`;
 }
 
 type CsvRow = EventRow & { cache_read: string; cache_write: string; reasoning: string; duration_ms: string | null; client_cost: string | null };

@@ -5,6 +5,7 @@ import { createHash } from "node:crypto";
 import { z } from "zod";
 import { projectKeySchema } from "@/lib/schemas";
 import { MAX_TOKEN_COUNT, normalizeTokens, TokenCountError, type TokenCounts, type UsageFormat } from "./normalize";
+import { jsonDeeperThan, MAX_METADATA_DEPTH } from "./json-depth";
 
 export const MAX_EVENTS_PER_BATCH = 1000;
 export const MAX_BODY_BYTES = 5 * 1024 * 1024;
@@ -119,6 +120,7 @@ export const usageEventSchema = z.object(
     response: content("response"),
     metadata: z
       .record(z.string(), z.unknown(), { message: "metadata must be an object." })
+      .refine((m) => !jsonDeeperThan(m, MAX_METADATA_DEPTH), { message: `metadata may nest at most ${MAX_METADATA_DEPTH} levels.`, abort: true })
       .refine((m) => NO_NUL(JSON.stringify(m)), "metadata must not contain NUL characters.")
       .optional()
       .nullable()
@@ -133,6 +135,7 @@ export const usageEventSchema = z.object(
     override_token: optionalText("override_token", 4096),
     usage: z
       .record(z.string(), z.unknown(), { message: "usage must be an object." })
+      .refine((u) => !jsonDeeperThan(u, MAX_METADATA_DEPTH), { message: `usage may nest at most ${MAX_METADATA_DEPTH} levels.`, abort: true })
       .optional()
       .nullable()
       .transform((u) => u ?? undefined),

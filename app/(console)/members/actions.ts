@@ -3,26 +3,49 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { addMember, setAccountDisabled, setMemberRole } from "@/lib/server/accounts";
+import { revokeInvitation } from "@/lib/server/invitations";
 import { actionContext, actionError, type ActionState } from "@/lib/server/session";
 import { roleSchema } from "@/lib/schemas";
 
 const roleOrNoneSchema = z.enum(["owner", "admin", "viewer", "none"]);
 
-export async function addMemberAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+export interface AddMemberState extends ActionState {
+  /** Path of a new invitation link (`/invite/<token>`), shown once. */
+  invitePath?: string;
+  invitedEmail?: string;
+  inviteExpiresAt?: string;
+}
+
+export async function addMemberAction(_prev: AddMemberState, form: FormData): Promise<AddMemberState> {
   const { actor, ctx } = await actionContext();
-  const data = {
-    email: String(form.get("email") ?? ""),
-    role: String(form.get("role") ?? "viewer"),
-    name: String(form.get("name") ?? ""),
-  };
+  const data = { email: String(form.get("email") ?? ""), role: String(form.get("role") ?? "viewer") };
   try {
     const role = roleSchema.parse(data.role);
-    const password = String(form.get("password") ?? "") || undefined;
-    await addMember(actor, { orgId: String(form.get("orgId") ?? ""), email: data.email, role, password, name: data.name || undefined }, ctx);
+    const result = await addMember(actor, { orgId: String(form.get("orgId") ?? ""), email: data.email, role }, ctx);
     revalidatePath("/members");
-    return { ok: true, message: `Added ${data.email.trim().toLowerCase()} as ${role}.` };
+    if (result.kind === "invited") {
+      return {
+        ok: true,
+        message: `${result.email} has no account yet: send them this invitation link (valid for 7 days, shown once).`,
+        invitePath: `/invite/${result.token}`,
+        invitedEmail: result.email,
+        inviteExpiresAt: result.expiresAt,
+      };
+    }
+    return { ok: true, message: `Added ${result.email} as ${role}.` };
   } catch (err) {
     return { ...actionError(err), data };
+  }
+}
+
+export async function revokeInvitationAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+  const { actor, ctx } = await actionContext();
+  try {
+    const { email } = await revokeInvitation(actor, String(form.get("id") ?? ""), ctx);
+    revalidatePath("/members");
+    return { ok: true, message: `Withdrew the invitation of ${email}.` };
+  } catch (err) {
+    return actionError(err);
   }
 }
 

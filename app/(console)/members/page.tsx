@@ -2,7 +2,9 @@ import type { Metadata } from "next";
 import { Card, PageHeader } from "@/components/ui/card";
 import { AddMemberForm } from "@/components/members/add-member-form";
 import { MembersTable } from "@/components/members/members-table";
+import { InvitationsTable } from "@/components/members/invitations-table";
 import { listMembers } from "@/lib/server/accounts";
+import { listInvitations } from "@/lib/server/invitations";
 import { requireOrgScope } from "@/lib/server/session";
 import { EmptyState } from "@/components/ui/card";
 
@@ -19,7 +21,7 @@ export default async function MembersPage({ searchParams }: { searchParams: Prom
       </>
     );
   }
-  const members = await listMembers(actor, org.id);
+  const [members, invitations] = await Promise.all([listMembers(actor, org.id), listInvitations(actor, org.id)]);
   const canManageOwners = role === "owner" || role === "super_admin";
   return (
     <>
@@ -31,6 +33,11 @@ export default async function MembersPage({ searchParams }: { searchParams: Prom
         <Card title="Add member">
           <AddMemberForm orgId={org.id} canAddOwner={canManageOwners} />
         </Card>
+        {invitations.length > 0 ? (
+          <Card title={`${invitations.length} pending invitation${invitations.length === 1 ? "" : "s"}`} className="lg:col-start-1">
+            <InvitationsTable invitations={invitations} />
+          </Card>
+        ) : null}
       </div>
     </>
   );

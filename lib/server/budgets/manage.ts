@@ -12,6 +12,7 @@ import { assertOrgRole, canAccessOrg, type Actor } from "../authz";
 import { writeAudit, type RequestContext } from "../audit";
 import { ensureEndUser, ensureProject } from "../projects";
 import { activeExtensions, counterKey, lockPeriodCounters, rawSpend, toScopedBudget, withRetry, type Tx } from "./store";
+import { isUuid } from "@/lib/ids";
 
 export interface BudgetSummary {
   id: string;
@@ -97,7 +98,7 @@ async function currentFigures(db: Tx, budgets: BudgetRecord[], now: Date) {
 
 async function loadBudget(actor: Actor, budgetId: string, min: "viewer" | "admin") {
   const db = await prisma();
-  const budget = /^[0-9a-f-]{36}$/i.test(budgetId) ? await db.budget.findUnique({ where: { id: budgetId } }) : null;
+  const budget = isUuid(budgetId) ? await db.budget.findUnique({ where: { id: budgetId } }) : null;
   if (!budget || !canAccessOrg(actor, budget.orgId, min)) throw new AppError("not_found", "Budget not found.");
   return budget;
 }

@@ -15,6 +15,7 @@ export interface TokenEvent {
   projectId: string | null;
   endUserId: string | null;
   overrideToken: string | null;
+  apiKeyPrefix?: string | null;
 }
 
 export interface Redemption {
@@ -65,7 +66,7 @@ export async function redeemOverrideTokens(tx: Tx, events: TokenEvent[]): Promis
     if (!claims) return null;
     const user = e.endUserId ? (names.get(`u:${e.endUserId}`) ?? null) : null;
     const project = e.projectId ? (names.get(`p:${e.projectId}`) ?? null) : null;
-    return overrideTokenMatches(claims, { orgId: e.orgId, user, project }) ? claims : null;
+    return overrideTokenMatches(claims, { orgId: e.orgId, user, project, keyPrefix: e.apiKeyPrefix ?? null }) ? claims : null;
   });
   const tokenIds = [...new Set(valid.flatMap((c) => (c ? [c.jti] : [])))].sort();
   if (tokenIds.length === 0) return out;

@@ -31,6 +31,8 @@ export interface SpendInput {
   costUsd: Decimal | null;
   reservationId: string | null;
   overrideToken: string | null;
+  /** Prefix of the API key that sent the event: an override token is good only for the key that asked. */
+  apiKeyPrefix?: string | null;
 }
 
 /** A budget whose spend is at or above its warning threshold after an event (alerts). */

@@ -1,11 +1,12 @@
 import { listBudgets } from "@/lib/server/budgets/manage";
 import { jsonResponse, withApiKey } from "@/lib/server/http";
+import { apiKeyActor } from "@/lib/server/authz";
 
 export const dynamic = "force-dynamic";
 
 /** SPEC §5: the key's organisation's active budgets with their current period. */
 export const GET = withApiKey(async (_req, principal) => {
-  const budgets = await listBudgets({ kind: "system", label: `api_key:${principal.prefix}` }, principal.orgId, { activeOnly: true });
+  const budgets = await listBudgets(apiKeyActor(principal), principal.orgId, { activeOnly: true });
   return jsonResponse({
     budgets: budgets.map((b) => ({
       id: b.id,

@@ -255,7 +255,7 @@ describe("pricing", () => {
 });
 
 describe("storage", () => {
-  it("creates projects and end users on first sight; the key's project is the default", async () => {
+  it("creates end users on first sight; a project-bound key records every event under its project, whatever the body says", async () => {
     const a = uniq("p");
     const b = uniq("p");
     await post({ events: [{ event_id: a, user: "ext-1", user_email: "person@example.com" }, { event_id: b, project: "other-proj" }] });
@@ -264,7 +264,10 @@ describe("storage", () => {
     expect(rowA.project?.key).toBe("default-project");
     expect(rowA.endUser).toMatchObject({ externalId: "ext-1", email: "person@example.com" });
     const rowB = await db.usageEvent.findUniqueOrThrow({ where: { orgId_eventId: { orgId: main.org.id, eventId: b } }, include: { project: true } });
-    expect(rowB.project?.key).toBe("other-proj");
+    expect(rowB.project?.key).toBe("default-project");
+    expect(await db.project.findFirst({ where: { orgId: main.org.id, key: "other-proj" } })).toBeNull();
+    const rollups = await db.dailyRollup.findMany({ where: { orgId: main.org.id }, select: { projectKey: true } });
+    expect(new Set(rollups.map((r) => r.projectKey))).toEqual(new Set(["default-project"]));
   });
 
   it("keeps no prompt or response for an organisation that switched content storage off", async () => {
