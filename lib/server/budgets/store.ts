@@ -67,22 +67,6 @@ export function byScope<T extends { scope: ScopedBudget["scope"] }>(a: T, b: T):
   return SCOPE_ORDER[a.scope] - SCOPE_ORDER[b.scope];
 }
 
-/** Active budgets that a call by this end user in this project counts against. */
-export async function budgetsInScopeByKey(tx: Tx, orgId: string, scope: { project: string | null; user: string | null }): Promise<ScopedBudget[]> {
-  const rows = await tx.budget.findMany({
-    where: {
-      orgId,
-      active: true,
-      OR: [
-        { scope: "organization" },
-        ...(scope.project !== null ? [{ scope: "project" as const, scopeKey: scope.project }] : []),
-        ...(scope.user !== null ? [{ scope: "user" as const, scopeKey: scope.user }] : []),
-      ],
-    },
-  });
-  return rows.map(toScopedBudget).sort(byScope);
-}
-
 // The active budgets that any event of a batch counts against: the organisation's, and those
 // of the batch's projects and end users (matched to each event in memory).
 const BUDGETS_IN_SCOPE_SQL = `
@@ -189,7 +173,7 @@ export async function releaseExpiredReservations(tx: Tx, counters: PeriodCounter
   const released = await tx.$queryRaw<{ id: string; reserved_usd: string }[]>`
     WITH gone AS (
       DELETE FROM reservation_budgets rb USING reservations r
-      WHERE rb.reservation_id = r.id AND rb.budget_period_id = ANY(${ids}::uuid[]) AND r.expires_at <= ${now.toISOString()}::timestamptz
+      WHERE rb.budget_period_id = ANY(${ids}::uuid[]) AND rb.expires_at <= ${now.toISOString()}::timestamptz AND r.id = rb.reservation_id
       RETURNING rb.budget_period_id AS period_id, r.amount_usd AS amount
     ), totals AS (
       SELECT period_id, sum(amount) AS amount FROM gone GROUP BY period_id
