@@ -4,7 +4,6 @@
 // INSERT … ON CONFLICT DO UPDATE SET x = x + EXCLUDED.x, so concurrent requests never lose an
 // update. Budgets see every new event inside the same transaction; a batch that no budget counts
 // (the statement itself checks) is stored by that one statement alone.
-import type { Prisma as PrismaNs } from "@/lib/generated/prisma/client";
 import { getDatabase, type Database } from "@/lib/db/client";
 import type { SqlRunner } from "@/lib/db/sql";
 import { dec, toCostString } from "@/lib/money";
@@ -17,7 +16,6 @@ import { budgetCountsAnyEventSql, conflictBackoff, conflictsExhausted, isTransac
 import type { ApiKeyPrincipal } from "./api-keys";
 import { getPriceIndex } from "./pricing";
 
-type Tx = PrismaNs.TransactionClient;
 type Db = Database["prisma"];
 
 export type IngestStatus = "created" | "duplicate" | "rejected";
@@ -419,18 +417,21 @@ async function ingestUnbudgeted(sql: SqlRunner, principal: ApiKeyPrincipal, batc
   return { inserted, stored: await storedResults(query, principal, batch, rowIds) };
 }
 
-async function runIngestTransaction(db: Db, principal: ApiKeyPrincipal, batch: Batch): Promise<TxOutcome> {
-  return db.$transaction(
-    async (tx: Tx) => {
-      const rows = await tx.$queryRawUnsafe<{ id: bigint; event_id: string }[]>(INGEST_SQL, principal.orgId, principal.keyId, JSON.stringify(batch.map((b) => b.record)));
-      const { fresh, inputs, rowIds } = spendInputs(principal, batch, rows);
-      // Budgets write the over-budget / override flags onto the event rows themselves (spend.ts contract).
-      const outcomes = await applySpendBatchInTransaction(tx, inputs);
-      const inserted = fresh.map((b, i) => ({ prepared: b.prepared, record: b.record, outcome: outcomes[i], input: inputs[i] }));
-      return { inserted, stored: await storedResults((text, ...params) => tx.$queryRawUnsafe(text, ...params), principal, batch, rowIds) };
-    },
-    { maxWait: 10_000, timeout: 120_000 },
-  );
+/**
+ * The budget path: the ingest statement and the budget statements in one short transaction on
+ * one connection, through the driver (BEGIN … COMMIT; no ORM interactive transaction). The
+ * period counters are locked by the budget statements and held only until COMMIT.
+ */
+async function runIngestTransaction(sql: SqlRunner, principal: ApiKeyPrincipal, batch: Batch): Promise<TxOutcome> {
+  return sql.transaction(async (tx) => {
+    const query: Query = (text, ...params) => tx.query(text, params);
+    const rows = await query<{ id: string; event_id: string }>(INGEST_SQL, principal.orgId, principal.keyId, JSON.stringify(batch.map((b) => b.record)));
+    const { fresh, inputs, rowIds } = spendInputs(principal, batch, rows);
+    // Budgets write the over-budget / override flags onto the event rows themselves (spend.ts contract).
+    const outcomes = await applySpendBatchInTransaction(tx, inputs);
+    const inserted = fresh.map((b, i) => ({ prepared: b.prepared, record: b.record, outcome: outcomes[i], input: inputs[i] }));
+    return { inserted, stored: await storedResults(query, principal, batch, rowIds) };
+  });
 }
 
 /** Stores the batch: as one statement when no budget counts it, else in the budget transaction. */
@@ -442,7 +443,7 @@ async function ingest(database: Database, principal: ApiKeyPrincipal, batch: Bat
     if (budgetedOrgs.size >= MAX_CACHED_IDS) budgetedOrgs.clear();
     budgetedOrgs.set(orgId, Date.now() + BUDGETED_HINT_MS);
   }
-  return runIngestTransaction(database.prisma, principal, batch);
+  return runIngestTransaction(database.sql, principal, batch);
 }
 
 /**
