@@ -114,3 +114,27 @@ BEGIN
     WHERE bp.id = ANY(v_ids));
 END
 $$;
+
+-- Takes up to p_want tokens from the shared bucket p_key (a token bucket: p_burst tokens at most,
+-- refilled at p_per_second) for one instance of the app, in one round trip. Answers how many were
+-- granted (0 … p_want) and, when none was, the seconds until one will be there. The row lock
+-- serialises instances, so together they never take more than the bucket holds.
+CREATE FUNCTION spendline_rate_limit_take(p_key text, p_burst float8, p_per_second float8, p_want int)
+RETURNS TABLE (granted int, retry_after float8) LANGUAGE plpgsql AS $$
+DECLARE
+  v_now timestamptz := clock_timestamp();
+  v_tokens float8;
+  v_grant int;
+BEGIN
+  SELECT LEAST(p_burst, b.tokens + GREATEST(0, extract(epoch FROM v_now - b.refilled_at)) * p_per_second) INTO v_tokens
+  FROM rate_limit_buckets b WHERE b.key = p_key FOR UPDATE;
+  IF NOT FOUND THEN
+    INSERT INTO rate_limit_buckets (key, tokens, refilled_at) VALUES (p_key, p_burst, v_now) ON CONFLICT (key) DO NOTHING;
+    SELECT LEAST(p_burst, b.tokens + GREATEST(0, extract(epoch FROM v_now - b.refilled_at)) * p_per_second) INTO v_tokens
+    FROM rate_limit_buckets b WHERE b.key = p_key FOR UPDATE;
+  END IF;
+  v_grant := GREATEST(0, LEAST(p_want, floor(v_tokens)))::int;
+  UPDATE rate_limit_buckets SET tokens = v_tokens - v_grant, refilled_at = GREATEST(refilled_at, v_now) WHERE key = p_key;
+  RETURN QUERY SELECT v_grant, CASE WHEN v_grant > 0 THEN 0::float8 ELSE (1 - (v_tokens - v_grant)) / p_per_second END;
+END
+$$;
