@@ -18,7 +18,7 @@ import { warningThreshold } from "@/lib/budgets/decide";
 import { evaluateSpendAlerts } from "../alerts";
 import { runInBackground } from "./background";
 import { redeemOverrideTokens } from "./redeem";
-import { activeExtensions, asSql, budgetsInScopeOfEvents, counterKey, lockPeriodCounters, type ScopedBudget, type Sql, type Tx } from "./store";
+import { activeExtensions, asSql, budgetsInScopeOfEvents, counterKey, lockAndAddSpend, lockPeriodCounters, type ScopedBudget, type Sql, type Tx } from "./store";
 
 export interface SpendInput {
   orgId: string;
@@ -135,9 +135,19 @@ export async function applySpendBatchInTransaction(db: Sql | Tx, inputs: SpendIn
         return { budget, range };
       });
     });
-    const targets = new Map<string, { budgetId: string; range: PeriodRange }>();
-    for (const list of scoped) for (const { budget, range } of list) targets.set(counterKey(budget.id, range.start), { budgetId: budget.id, range });
-    const locked = await lockPeriodCounters(tx, [...targets.values()], linkedPeriodIds);
+    const targets = new Map<string, { budgetId: string; range: PeriodRange; add: Decimal }>();
+    scoped.forEach((list, k) => {
+      for (const { budget, range } of list) {
+        const key = counterKey(budget.id, range.start);
+        const t = targets.get(key);
+        if (t) t.add = t.add.plus(costs[k]!);
+        else targets.set(key, { budgetId: budget.id, range, add: costs[k]! });
+      }
+    });
+    // Without reservations to settle (the common case) the counters are locked and added to by
+    // one statement, which returns the spend before it; the lock is then held only until COMMIT.
+    const addedAlready = linkedPeriodIds.length === 0;
+    const locked = addedAlready ? await lockAndAddSpend(tx, [...targets.values()]) : await lockPeriodCounters(tx, [...targets.values()], linkedPeriodIds);
 
     const released = new Map<string, Decimal>();
     if (linkedPeriodIds.length > 0) {
@@ -167,7 +177,7 @@ export async function applySpendBatchInTransaction(db: Sql | Tx, inputs: SpendIn
     });
 
     const initial = new Map([...locked.values()].map((c) => [c.id, c.spent]));
-    const changes = [...new Set([...running.keys(), ...released.keys()])].map((id) => ({
+    const changes = (addedAlready ? [] : [...new Set([...running.keys(), ...released.keys()])]).map((id) => ({
       id,
       add: running.has(id) ? running.get(id)!.minus(initial.get(id)!) : dec(0),
       release: released.get(id) ?? dec(0),

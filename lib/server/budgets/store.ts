@@ -181,6 +181,42 @@ export async function lockPeriodCounters(db: Sql | Tx, targets: { budgetId: stri
   return out;
 }
 
+const LOCK_AND_ADD_SQL = `
+WITH v AS (
+  SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::numeric[]) AS v(b, s, add)
+), locked AS (
+  SELECT bp.id FROM budget_periods bp JOIN v ON bp.budget_id = v.b AND bp.period_start = v.s ORDER BY bp.id FOR UPDATE OF bp
+)
+UPDATE budget_periods bp SET spent_usd = bp.spent_usd + v.add, updated_at = now()
+FROM locked, v
+WHERE bp.id = locked.id AND bp.budget_id = v.b AND bp.period_start = v.s
+RETURNING bp.id::text AS id, bp.budget_id::text AS budget_id, bp.period_start, bp.period_end, (bp.spent_usd - v.add)::text AS spent_usd, bp.reserved_usd::text AS reserved_usd`;
+
+/**
+ * Locks the period counters of `targets` in id order and adds each target's `add` to its spend,
+ * in one statement (creating missing counters first when a period has none yet). Returns the
+ * counters keyed by counterKey(), with `spent` as it was BEFORE the addition.
+ */
+export async function lockAndAddSpend(db: Sql | Tx, targets: { budgetId: string; range: PeriodRange; add: Decimal }[]): Promise<Map<string, PeriodCounter>> {
+  const sql = asSql(db);
+  const out = new Map<string, PeriodCounter>();
+  const run = async (list: typeof targets) => {
+    const rows = await sql.query<CounterRow>(LOCK_AND_ADD_SQL, [list.map((t) => t.budgetId), list.map((t) => t.range.start.toISOString()), list.map((t) => t.add.toFixed())]);
+    for (const r of rows) {
+      const c = toCounter(r);
+      out.set(counterKey(c.budgetId, c.periodStart), c);
+    }
+  };
+  await run(targets);
+  const missing = targets.filter((t) => !out.has(counterKey(t.budgetId, t.range.start)));
+  if (missing.length > 0) {
+    // The first event of a period: create its counters (in budget order), then lock and add.
+    await lockPeriodCounters(sql, missing.map((t) => ({ budgetId: t.budgetId, range: t.range })));
+    await run(missing);
+  }
+  return out;
+}
+
 /**
  * Releases reservations that have expired from the given (locked) counters, so that an
  * expired reservation stops counting without any background job. Updates `counters` in place.
