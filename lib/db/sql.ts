@@ -1,5 +1,5 @@
 import type { PGlite } from "@electric-sql/pglite";
-import type { Pool } from "pg";
+import type { Pool, PoolClient } from "pg";
 
 /** The few raw-SQL operations the migrator and bootstrap need, on either database. */
 export interface SqlRunner {
@@ -8,6 +8,27 @@ export interface SqlRunner {
   exec(sql: string): Promise<void>;
   /** Runs fn with exclusive use of one connection (a session for advisory locks). */
   withConnection<R>(fn: (conn: SqlRunner) => Promise<R>): Promise<R>;
+  /**
+   * Runs fn inside BEGIN … COMMIT on one connection (ROLLBACK when it throws): a short
+   * transaction through the driver, without an ORM's interactive-transaction machinery.
+   */
+  transaction<R>(fn: (tx: SqlRunner) => Promise<R>): Promise<R>;
+}
+
+type PGliteLike = Pick<PGlite, "query" | "exec">;
+
+function pgliteTxRunner(tx: PGliteLike): SqlRunner {
+  const runner: SqlRunner = {
+    async query<T>(sql: string, params?: unknown[]) {
+      return (await tx.query<T>(sql, params as unknown[])).rows;
+    },
+    async exec(sql: string) {
+      await tx.exec(sql);
+    },
+    withConnection: (fn) => fn(runner),
+    transaction: (fn) => fn(runner),
+  };
+  return runner;
 }
 
 export function pgliteRunner(db: PGlite): SqlRunner {
@@ -21,11 +42,28 @@ export function pgliteRunner(db: PGlite): SqlRunner {
     },
     // PGlite has a single connection and serialises callers itself.
     withConnection: (fn) => fn(runner),
+    // PGlite's own transaction() holds its lock until the end, so no other caller's statement
+    // (Prisma's included) can land inside this transaction.
+    transaction: (fn) => db.transaction((tx) => fn(pgliteTxRunner(tx as unknown as PGliteLike))),
   };
   return runner;
 }
 
 export function poolRunner(pool: Pool): SqlRunner {
+  const clientRunner = (client: PoolClient): SqlRunner => {
+    const conn: SqlRunner = {
+      async query<T>(sql: string, params?: unknown[]) {
+        const res = await client.query(sql, params);
+        return res.rows as T[];
+      },
+      async exec(sql: string) {
+        await client.query(sql);
+      },
+      withConnection: (inner) => inner(conn),
+      transaction: (inner) => inner(conn),
+    };
+    return conn;
+  };
   return {
     async query<T>(sql: string, params?: unknown[]) {
       const res = await pool.query(sql, params);
@@ -37,19 +75,29 @@ export function poolRunner(pool: Pool): SqlRunner {
     async withConnection(fn) {
       const client = await pool.connect();
       try {
-        const conn: SqlRunner = {
-          async query<T>(sql: string, params?: unknown[]) {
-            const res = await client.query(sql, params);
-            return res.rows as T[];
-          },
-          async exec(sql: string) {
-            await client.query(sql);
-          },
-          withConnection: (inner) => inner(conn),
-        };
-        return await fn(conn);
+        return await fn(clientRunner(client));
       } finally {
         client.release();
+      }
+    },
+    async transaction(fn) {
+      const client = await pool.connect();
+      let broken: unknown = undefined;
+      try {
+        await client.query("BEGIN");
+        const result = await fn(clientRunner(client));
+        await client.query("COMMIT");
+        return result;
+      } catch (err) {
+        try {
+          await client.query("ROLLBACK");
+        } catch (rollbackErr) {
+          // A connection that cannot roll back is not given back to the pool.
+          broken = rollbackErr;
+        }
+        throw err;
+      } finally {
+        client.release(broken instanceof Error ? broken : undefined);
       }
     },
   };

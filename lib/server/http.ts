@@ -1,6 +1,6 @@
 // Route-handler plumbing for the public API: JSON errors in SPEC §5's shape, API-key auth,
 // per-key rate limiting, and "database unavailable" → 503 with Retry-After.
-import { RateLimiter, rateLimitConfigFromEnv } from "@/lib/rate-limit";
+import { rateLimiter } from "./rate-limit";
 import { AppError, type ErrorCode } from "./errors";
 import { authenticateApiKey, type ApiKeyPrincipal } from "./api-keys";
 
@@ -40,13 +40,6 @@ export function errorResponse(err: unknown): Response {
   return jsonError("internal_error", "Internal server error.", 500);
 }
 
-const limiterKey = Symbol.for("spendline.rateLimiter");
-function limiter(): RateLimiter {
-  const g = globalThis as typeof globalThis & { [limiterKey]?: RateLimiter };
-  g[limiterKey] ??= new RateLimiter(rateLimitConfigFromEnv());
-  return g[limiterKey];
-}
-
 export function bearerToken(req: Request): string | null {
   const header = req.headers.get("authorization");
   if (!header) return null;
@@ -62,7 +55,7 @@ export function withApiKey<C = unknown>(handler: KeyHandler<C>) {
     try {
       const principal = await authenticateApiKey(bearerToken(req));
       if (!principal) return jsonError("unauthorized", "Missing, invalid or revoked API key.", 401);
-      const wait = limiter().take(principal.keyId);
+      const wait = await rateLimiter().take(principal.keyId);
       if (wait > 0) return jsonError("rate_limited", "Too many requests for this API key.", 429, undefined, { "retry-after": String(wait) });
       return await handler(req, principal, ctx);
     } catch (err) {

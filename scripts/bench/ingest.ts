@@ -1,10 +1,14 @@
-// Ingest benchmark (SPEC §8): single-event HTTP ingest and batched ingest against PostgreSQL,
-// and pgbench running the same insert + roll-up statement on the same machine in the same run,
-// then the same HTTP traffic for an organisation whose events count against budgets.
-// A report, not a test. Settings: BENCH_DATABASE_URL (server to create a scratch database on,
-// default postgres://postgres@127.0.0.1:5432/postgres), BENCH_SECONDS (per phase, default 10),
-// BENCH_CLIENTS (concurrent single-event clients and pgbench clients, default 8),
-// BENCH_INSTANCES (app processes, default 2), BENCH_BATCH (events per batch, default 1000).
+// Server benchmark (SPEC §9): every HTTP figure against the server users run — `npm start`
+// (bin/start.mjs: migrate, build when stale, `next start`) on a scratch PostgreSQL database — and,
+// in the same run, pgbench of the ingest statement on the same database. Phases: pgbench (one
+// event per transaction), single events and batches without and with budgets in scope, budget
+// checks at 1 and 8 clients, GET /api/health at 1 client; then every SPEC §9 ratio with met / not
+// met. `npm run bench -- ingest` runs this part alone. A report, not a test.
+// Settings: BENCH_DATABASE_URL (server to create the scratch database on, default
+// postgres://postgres@127.0.0.1:5432/postgres), BENCH_SECONDS (per phase, default 10),
+// BENCH_CLIENTS (concurrent clients, default 8), BENCH_INSTANCES (app processes, default 1),
+// BENCH_BATCH (events per batch, default 1000), BENCH_PORT (first port, default 3140).
+// Load goes only to 127.0.0.1, for a bounded time per phase.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
@@ -22,8 +26,9 @@ const root = path.resolve(import.meta.dirname, "..", "..");
 const serverUrl = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const clients = Number(process.env.BENCH_CLIENTS ?? 8);
-const instanceCount = Number(process.env.BENCH_INSTANCES ?? 2);
+const instanceCount = Number(process.env.BENCH_INSTANCES ?? 1);
 const batchSize = Number(process.env.BENCH_BATCH ?? 1000);
+const firstPort = Number(process.env.BENCH_PORT ?? 3140);
 
 const USERS = 200;
 const CATEGORIES = ["chat", "search", "summarize", "classify"];
@@ -52,36 +57,57 @@ function makeEvent(prefix: string) {
   };
 }
 
-function startInstance(url: string): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "test/http-server.ts")], {
+/** `npm start` on the scratch database, listening on 127.0.0.1:port; resolves once healthy. */
+async function startInstance(url: string, port: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [path.join(root, "bin", "start.mjs")], {
     cwd: root,
-    env: { ...process.env, DATABASE_URL: url, PORT: "0", DATABASE_POOL_SIZE: String(Math.max(4, clients)), SPENDLINE_RATE_LIMIT_BURST: "100000000", SPENDLINE_RATE_LIMIT_PER_MINUTE: "100000000" },
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      DATABASE_URL: url,
+      PORT: String(port),
+      HOSTNAME_BIND: "127.0.0.1",
+      ADMIN_EMAIL: "bench@spendline.test",
+      ADMIN_PASSWORD: "bench-password-not-secret",
+      DATABASE_POOL_SIZE: String(Math.max(10, clients + 2)),
+      // Raised so the load is not throttled; the per-key limiter still runs on every request.
+      SPENDLINE_RATE_LIMIT_BURST: "100000000",
+      SPENDLINE_RATE_LIMIT_PER_MINUTE: "100000000",
+    },
     stdio: ["ignore", "pipe", "inherit"],
   });
-  return new Promise((resolve, reject) => {
-    let out = "";
-    child.stdout!.on("data", (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /listening (\d+)/.exec(out);
-      if (m) resolve({ child, port: Number(m[1]) });
-    });
-    child.once("exit", (code) => reject(new Error(`app instance exited with ${code}`)));
+  let out = "";
+  child.stdout!.on("data", (chunk: Buffer) => {
+    out += chunk.toString();
+    if (out.length > 20_000) out = out.slice(-10_000);
   });
+  const until = Date.now() + 600_000;
+  while (Date.now() < until) {
+    if (child.exitCode !== null) throw new Error(`npm start exited with ${child.exitCode}:\n${out}`);
+    if (/Spendline is running at/.test(out)) return child;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  child.kill("SIGTERM");
+  throw new Error(`npm start did not become healthy:\n${out}`);
 }
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 
-function postJson(port: number, key: string, body: string): Promise<number> {
+function request(port: number, method: "GET" | "POST", urlPath: string, key: string | null, body: string | null): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = http.request(
-      { host: "127.0.0.1", port, path: "/api/v1/usage", method: "POST", agent, headers: { authorization: `Bearer ${key}`, "content-type": "application/json", "content-length": Buffer.byteLength(body) } },
-      (res) => {
-        res.resume();
-        res.on("end", () => resolve(res.statusCode ?? 0));
-      },
-    );
+    const headers: Record<string, string | number> = {};
+    if (key) headers.authorization = `Bearer ${key}`;
+    if (body !== null) {
+      headers["content-type"] = "application/json";
+      headers["content-length"] = Buffer.byteLength(body);
+    }
+    const req = http.request({ host: "127.0.0.1", port, path: urlPath, method, agent, headers }, (res) => {
+      res.resume();
+      res.on("end", () => resolve(res.statusCode ?? 0));
+    });
+    req.setTimeout(30_000, () => req.destroy(new Error("request timed out")));
     req.on("error", reject);
-    req.end(body);
+    req.end(body ?? undefined);
   });
 }
 
@@ -92,8 +118,10 @@ interface PhaseResult {
   errors: number;
 }
 
-/** `concurrency` loops posting for `durationS` seconds, round-robin over the instances. */
-async function runHttpPhase(ports: number[], key: string, concurrency: number, durationS: number, body: () => { json: string; events: number }): Promise<PhaseResult> {
+type Call = { method: "GET" | "POST"; path: string; key: string | null; body: string | null; events: number };
+
+/** `concurrency` loops sending for `durationS` seconds, round-robin over the instances. */
+async function runPhase(ports: number[], concurrency: number, durationS: number, next: () => Call): Promise<PhaseResult> {
   const latenciesMs: number[] = [];
   let events = 0;
   let errors = 0;
@@ -103,11 +131,11 @@ async function runHttpPhase(ports: number[], key: string, concurrency: number, d
     Array.from({ length: concurrency }, async (_, c) => {
       let i = c;
       while (performance.now() < end) {
-        const { json, events: n } = body();
+        const call = next();
         const t0 = performance.now();
-        const status = await postJson(ports[i++ % ports.length], key, json);
+        const status = await request(ports[i++ % ports.length], call.method, call.path, call.key, call.body).catch(() => 0);
         latenciesMs.push(performance.now() - t0);
-        if (status === 200) events += n;
+        if (status === 200) events += call.events;
         else errors += 1;
       }
     }),
@@ -115,8 +143,27 @@ async function runHttpPhase(ports: number[], key: string, concurrency: number, d
   return { events, seconds: (performance.now() - start) / 1000, latenciesMs: latenciesMs.sort((a, b) => a - b), errors };
 }
 
+const usage = (key: string, prefix: string, n = 1): Call => ({
+  method: "POST",
+  path: "/api/v1/usage",
+  key,
+  body: JSON.stringify(n === 1 ? makeEvent(prefix) : { events: Array.from({ length: n }, () => makeEvent(prefix)) }),
+  events: n,
+});
+
+let checks = 0;
+const check = (key: string): Call => ({
+  method: "POST",
+  path: "/api/v1/budgets/check",
+  key,
+  body: JSON.stringify({ user: `user-${checks++ % USERS}`, estimated_cost_usd: "0.01" }),
+  events: 1,
+});
+
+const health: Call = { method: "GET", path: "/api/health", key: null, body: null, events: 1 };
+
 function pgbenchScript(orgId: string, keyId: string, eventsPerTransaction: number): string {
-  // The statements ingest sends, with their parameters spelled out; :client_id and :n make event ids unique.
+  // The statement ingest sends, with its parameters spelled out; :client_id and :n make event ids unique.
   const records = Array.from({ length: eventsPerTransaction }, (_, i) => {
     const e = makeEvent("pgb");
     return {
@@ -128,7 +175,8 @@ function pgbenchScript(orgId: string, keyId: string, eventsPerTransaction: numbe
       project_id: null,
       project_key: "",
       end_user_id: null,
-      user_key: e.user,
+      // No end user (end_user_id is null), so no user in the roll-up key either: aggregates:verify stays clean.
+      user_key: "",
       document_ref: null,
       category: e.category,
       purpose_detail: null,
@@ -188,12 +236,18 @@ function runPgbench(url: string, script: string, eventsPerTransaction: number): 
   }
 }
 
+const rate = (r: PhaseResult) => r.events / r.seconds;
+
 function line(label: string, r: PhaseResult, unit = "events/s"): string {
-  const rate = r.events / r.seconds;
-  return `${label.padEnd(44)} ${fmt(rate).padStart(9)} ${unit}   p50 ${fmt(percentile(r.latenciesMs, 50), 2).padStart(7)} ms   p99 ${fmt(percentile(r.latenciesMs, 99), 2).padStart(7)} ms${r.errors ? `   (${r.errors} errors)` : ""}`;
+  return `${label.padEnd(48)} ${fmt(rate(r)).padStart(9)} ${unit}   p50 ${fmt(percentile(r.latenciesMs, 50), 2).padStart(7)} ms   p99 ${fmt(percentile(r.latenciesMs, 99), 2).padStart(7)} ms${r.errors ? `   (${r.errors} errors)` : ""}`;
+}
+
+function verdict(label: string, value: string, goal: string, met: boolean): string {
+  return `${label.padEnd(58)} ${value.padStart(12)}   goal ${goal.padEnd(22)} ${met ? "met" : "NOT met"}`;
 }
 
 async function main(): Promise<void> {
+  const started = Date.now();
   const scratch = await createScratchPostgres(serverUrl, "spendline_bench");
   const dbUrl = scratch.url;
   const children: ChildProcess[] = [];
@@ -206,53 +260,73 @@ async function main(): Promise<void> {
     const org = await db.prisma.organization.create({ data: { slug: "bench", name: "Bench" } });
     const { key, id: keyId } = await createApiKey(actor, { orgId: org.id });
     // A second organisation whose every event counts against two budgets (its own and its end
-    // user's): that traffic takes the budget transaction, the other organisation's does not.
+    // user's): its events take the budget path, the first organisation's the single statement.
     const budgeted = await db.prisma.organization.create({ data: { slug: "bench-budgets", name: "Bench with budgets" } });
     const { key: budgetedKey } = await createApiKey(actor, { orgId: budgeted.id });
     await setBudget(actor, budgeted.id, { scope: "organization", limitUsd: "1000000000" });
     for (let u = 0; u < USERS; u++) await setBudget(actor, budgeted.id, { scope: "user", scopeKey: `user-${u}`, limitUsd: "1000000" });
+    await closeDatabase();
 
-    console.log(`Ingest benchmark — PostgreSQL ${new URL(serverUrl).host}, ${os.cpus().length} CPUs, ${seconds}s per phase, ${clients} clients, ${instanceCount} app instance(s)`);
+    const load = os.loadavg().map((l) => l.toFixed(2)).join(", ");
+    console.log(`Server benchmark — npm start (next start) on PostgreSQL ${new URL(serverUrl).host}, ${os.cpus().length} CPUs, load average ${load}`);
+    console.log(`${seconds}s per phase, ${clients} clients, ${instanceCount} app instance(s)`);
 
     const hasPgbench = spawnSync("pgbench", ["--version"]).status === 0;
     if (!hasPgbench) console.log("pgbench not found: install PostgreSQL's client tools to get the ratio.");
     const pgSingle = hasPgbench ? runPgbench(dbUrl, pgbenchScript(org.id, keyId, 1), 1) : null;
-    if (pgSingle) console.log(line("pgbench, same SQL, 1 event per transaction", pgSingle, "tx/s    "));
+    if (pgSingle) console.log(line("pgbench, the ingest statement, 1 event/tx", pgSingle, "tx/s    "));
 
-    const instances = await Promise.all(Array.from({ length: instanceCount }, () => startInstance(dbUrl)));
-    children.push(...instances.map((i) => i.child));
-    const ports = instances.map((i) => i.port);
+    const ports = Array.from({ length: instanceCount }, (_, i) => firstPort + i);
+    // One after the other: the first start builds when the build is stale.
+    for (const port of ports) children.push(await startInstance(dbUrl, port));
     // Warm-up: compile routes, fill pools, the price catalog and the key cache in every instance.
-    await runHttpPhase(ports, key, clients, 2, () => ({ json: JSON.stringify(makeEvent("warm")), events: 1 }));
-    await runHttpPhase(ports, budgetedKey, clients, 2, () => ({ json: JSON.stringify(makeEvent("warm")), events: 1 }));
-
-    const single = await runHttpPhase(ports, key, clients, seconds, () => ({ json: JSON.stringify(makeEvent("single")), events: 1 }));
-    console.log(line("HTTP POST /api/v1/usage, one event", single));
+    await runPhase(ports, clients, 2, () => usage(key, "warm"));
+    await runPhase(ports, clients, 2, () => usage(budgetedKey, "warm-b"));
+    await runPhase(ports, clients, 1, () => check(budgetedKey));
+    await runPhase(ports, 1, 1, () => health);
 
     const batchClients = Math.max(2, Math.min(4, clients));
-    const batched = await runHttpPhase(ports, key, batchClients, seconds, () => ({ json: JSON.stringify({ events: Array.from({ length: batchSize }, () => makeEvent("batch")) }), events: batchSize }));
-    console.log(line(`HTTP POST /api/v1/usage, batches of ${batchSize} (${batchClients} clients)`, batched));
+    const single = await runPhase(ports, clients, seconds, () => usage(key, "single"));
+    console.log(line("POST /api/v1/usage, one event", single));
+    const singleBudgeted = await runPhase(ports, clients, seconds, () => usage(budgetedKey, "single-b"));
+    console.log(line("POST /api/v1/usage, one event, 2 budgets in scope", singleBudgeted));
+    const batched = await runPhase(ports, batchClients, seconds, () => usage(key, "batch", batchSize));
+    console.log(line(`POST /api/v1/usage, batches of ${batchSize} (${batchClients} clients)`, batched));
+    const batchedBudgeted = await runPhase(ports, batchClients, seconds, () => usage(budgetedKey, "batch-b", batchSize));
+    console.log(line(`  the same, 2 budgets in scope`, batchedBudgeted));
+    const check1 = await runPhase(ports, 1, seconds, () => check(budgetedKey));
+    console.log(line("POST /api/v1/budgets/check, 1 client", check1, "checks/s"));
+    const check8 = await runPhase(ports, clients, seconds, () => check(budgetedKey));
+    console.log(line(`POST /api/v1/budgets/check, ${clients} clients`, check8, "checks/s"));
+    const health1 = await runPhase(ports, 1, seconds, () => health);
+    console.log(line("GET /api/health, 1 client", health1, "req/s   "));
 
-    if (hasPgbench) console.log(line("pgbench, same SQL, 100 events per transaction", runPgbench(dbUrl, pgbenchScript(org.id, keyId, 100), 100)));
-
-    const singleBudgeted = await runHttpPhase(ports, budgetedKey, clients, seconds, () => ({ json: JSON.stringify(makeEvent("single-b")), events: 1 }));
-    console.log(line("HTTP one event, 2 budgets in scope", singleBudgeted));
-    const batchedBudgeted = await runHttpPhase(ports, budgetedKey, batchClients, seconds, () => ({ json: JSON.stringify({ events: Array.from({ length: batchSize }, () => makeEvent("batch-b")) }), events: batchSize }));
-    console.log(line(`HTTP batches of ${batchSize}, 2 budgets in scope`, batchedBudgeted));
-
+    console.log("\nSPEC §9 (measured in this run):");
     if (pgSingle) {
-      const ratio = single.events / single.seconds / (pgSingle.events / pgSingle.seconds);
-      console.log(`Single-event ingest vs pgbench: ${fmt(ratio * 100, 1)}% (goal ≥ 50%) — ${ratio >= 0.5 ? "met" : "NOT met"}`);
+      const r = rate(single) / rate(pgSingle);
+      console.log(verdict("single-event ingest / pgbench of the same statement", `${fmt(r * 100, 1)} %`, "≥ 50 %", r >= 0.5));
     }
-    const batchRate = batched.events / batched.seconds;
-    console.log(`Batched ingest: ${fmt(batchRate)} events/s (goal ≥ 10,000 events/s) — ${batchRate >= 10_000 ? "met" : "NOT met"}`);
-    const budgetedRatio = (r: PhaseResult, base: PhaseResult) => fmt(((r.events / r.seconds) / (base.events / base.seconds)) * 100, 1);
-    console.log(`With 2 budgets in scope: one event at ${budgetedRatio(singleBudgeted, single)}%, batches at ${budgetedRatio(batchedBudgeted, batched)}% of the rate without budgets`);
-    await closeDatabase();
+    console.log(verdict("batched ingest", `${fmt(rate(batched))} ev/s`, "≥ 10,000 events/s", rate(batched) >= 10_000));
+    const rs = rate(singleBudgeted) / rate(single);
+    console.log(verdict("single events with budgets / without", `${fmt(rs * 100, 1)} %`, "≥ 70 %", rs >= 0.7));
+    const rb = rate(batchedBudgeted) / rate(batched);
+    console.log(verdict("batches with budgets / without", `${fmt(rb * 100, 1)} %`, "≥ 70 %", rb >= 0.7));
+    const rc = rate(check8) / rate(single);
+    console.log(verdict(`budget checks (${clients} clients) / single-event ingest`, `${fmt(rc * 100, 1)} %`, "≥ 100 %", rc >= 1));
+    const p50 = percentile(check1.latenciesMs, 50) / percentile(health1.latenciesMs, 50);
+    console.log(verdict("budget check p50 / health p50 (1 client)", `${fmt(p50, 2)}×`, "≤ 2×", p50 <= 2));
+    const p99 = percentile(check1.latenciesMs, 99) / percentile(health1.latenciesMs, 99);
+    console.log(verdict("budget check p99 / health p99 (1 client)", `${fmt(p99, 2)}×`, "≤ 3×", p99 <= 3));
+    const errors = [single, singleBudgeted, batched, batchedBudgeted, check1, check8, health1].reduce((n, r) => n + r.errors, 0);
+    if (errors > 0) console.log(`${errors} requests failed (non-200): the rates above count only answered ones.`);
+
+    const verify = spawnSync(process.execPath, [path.join(root, "bin", "spendline.mjs"), "aggregates:verify"], { cwd: root, encoding: "utf8", env: { ...process.env, DATABASE_URL: dbUrl } });
+    console.log(`\naggregates:verify after the run: ${verify.status === 0 ? "clean" : `NOT clean (exit ${verify.status})\n${verify.stdout}${verify.stderr}`}`);
+    console.log(`(${fmt((Date.now() - started) / 1000)} s in all; load average now ${os.loadavg().map((l) => l.toFixed(2)).join(", ")})`);
   } finally {
     for (const c of children) c.kill("SIGTERM");
-    await new Promise((r) => setTimeout(r, 300));
-    await scratch.drop();
+    await Promise.all(children.map((c) => (c.exitCode !== null ? null : new Promise((r) => c.once("exit", r)))));
+    await scratch.drop().catch((err: unknown) => console.error(`could not drop the scratch database: ${err instanceof Error ? err.message : String(err)}`));
     agent.destroy();
   }
 }

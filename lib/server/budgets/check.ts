@@ -1,22 +1,23 @@
 // POST /api/v1/budgets/check (SPEC §5): may this call spend? Every budget in scope is checked
-// and, on allow/warn, the estimate is reserved against all of them in one transaction.
-//
-// Why it cannot overshoot: the transaction locks the period counters of every budget in scope
-// (ordered by id, so parallel checks queue instead of deadlocking), releases expired
-// reservations, decides on the locked figures and reserves before it commits. A parallel check
-// waits for the lock and then sees the reservation.
+// and, on allow/warn, the estimate is reserved against all of them — in one round trip to the
+// database: the SQL function spendline_budget_check (migration budget_check_and_rate_limit) finds
+// the budgets in scope, locks their period counters ordered by id, releases expired
+// reservations, decides and reserves, all in one autocommit statement. The counter locks are held
+// only while that statement runs (no ORM transaction, no network round trip in between), so
+// parallel checks queue briefly and each decides on what the one before it left: they cannot
+// overshoot. Nothing of the budgets is cached here, so a budget edited on another instance
+// counts from the next check on.
 import { ZodError } from "zod";
-import { prisma } from "@/lib/db/client";
+import { getDatabase, prisma } from "@/lib/db/client";
 import { dec, toCostString, type Decimal } from "@/lib/money";
-import { decideBudgets, type BudgetDecision } from "@/lib/budgets/decide";
+import type { BudgetDecision } from "@/lib/budgets/decide";
 import { issueOverrideToken } from "@/lib/budgets/override-token";
-import { periodContaining } from "@/lib/budgets/periods";
 import { budgetCheckSchema } from "@/lib/budgets/schemas";
 import type { z } from "zod";
 import { AppError } from "../errors";
 import { estimateCallCost } from "./estimate";
 import { overrideSigningSecret } from "./secret";
-import { activeExtensions, budgetsInScopeByKey, counterKey, lockPeriodCounters, releaseExpiredReservations, withRetry } from "./store";
+import { lockPeriodCounters, releaseExpiredReservations, withRetry } from "./store";
 
 export type BudgetCheckInput = z.input<typeof budgetCheckSchema>;
 
@@ -41,6 +42,15 @@ export interface BudgetCheckResult {
   overrideToken: string | null;
   budgets: BudgetCheckFigures[];
 }
+
+interface CheckOutcome {
+  decision: BudgetDecision;
+  reservation_id: string | null;
+  over_budget_ids: string[];
+  budgets: { id: string; scope: BudgetCheckFigures["scope"]; scope_key: string; mode: BudgetCheckFigures["mode"]; limit_usd: string; spent_usd: string; reserved_usd: string; cap_usd: string; period_end_ms: number | string }[];
+}
+
+const CHECK_SQL = "SELECT spendline_budget_check($1::uuid, $2::text, $3::text, $4::numeric, $5::timestamptz, $6::timestamptz) AS r";
 
 export function reservationTtlSeconds(): number {
   const raw = Number(process.env.SPENDLINE_RESERVATION_TTL_SECONDS ?? "");
@@ -69,7 +79,6 @@ export async function checkBudget(orgId: string, input: BudgetCheckInput, option
   const now = options.now ?? new Date();
   const user = body.user ?? null;
   const project = body.project ?? null;
-  const db = await prisma();
 
   let estimate: Decimal = dec(body.estimated_cost_usd ?? 0);
   if (body.estimated_cost_usd == null && body.estimated_input_tokens != null && body.estimated_output_tokens != null && body.model) {
@@ -80,77 +89,34 @@ export async function checkBudget(orgId: string, input: BudgetCheckInput, option
     estimate = priced;
   }
 
-  const budgets = await budgetsInScopeByKey(db, orgId, { project, user });
-  if (budgets.length === 0) {
-    return { decision: "allow", estimateUsd: toCostString(estimate), reservationId: null, reservationExpiresAt: null, overrideToken: null, budgets: [] };
-  }
-  const extensions = await activeExtensions(db, budgets.map((b) => b.id), now);
   const expiresAt = new Date(now.getTime() + reservationTtlSeconds() * 1000);
-
-  const outcome = await withRetry(() =>
-    db.$transaction(
-      async (tx) => {
-        const ranges = budgets.map((b) => periodContaining(b.period, now));
-        const locked = await lockPeriodCounters(tx, budgets.map((b, i) => ({ budgetId: b.id, range: ranges[i] })));
-        const counters = budgets.map((b, i) => locked.get(counterKey(b.id, ranges[i].start))!);
-        await releaseExpiredReservations(tx, counters, now);
-        const figures = budgets.map((b, i) => ({
-          spent: counters[i].spent,
-          reserved: counters[i].reserved,
-          extension: extensions.get(b.id) ?? dec(0),
-          limit: b.limitUsd,
-          mode: b.mode,
-          warnPercent: b.warnPercent,
-        }));
-        const { decision, verdicts } = decideBudgets(figures, estimate);
-        let reservationId: string | null = null;
-        if (decision === "allow" || decision === "warn") {
-          const periodIds = counters.map((c) => c.id);
-          const [row] = await tx.$queryRaw<{ id: string }[]>`
-            WITH r AS (
-              INSERT INTO reservations (org_id, amount_usd, expires_at)
-              VALUES (${orgId}::uuid, ${estimate.toFixed()}::numeric, ${expiresAt.toISOString()}::timestamptz)
-              RETURNING id
-            ), links AS (
-              INSERT INTO reservation_budgets (reservation_id, budget_period_id) SELECT r.id, p FROM r, unnest(${periodIds}::uuid[]) AS p
-            ), counters AS (
-              UPDATE budget_periods SET reserved_usd = reserved_usd + ${estimate.toFixed()}::numeric, updated_at = now() WHERE id = ANY(${periodIds}::uuid[])
-            )
-            SELECT id FROM r`;
-          reservationId = row.id;
-          for (const c of counters) c.reserved = c.reserved.plus(estimate);
-        }
-        return { decision, verdicts, counters, ranges, reservationId };
-      },
-      { maxWait: 10_000, timeout: 10_000 },
-    ),
+  const database = await getDatabase();
+  const [{ r: outcome }] = await withRetry(() =>
+    database.sql.query<{ r: CheckOutcome }>(CHECK_SQL, [orgId, project, user, estimate.toFixed(), now.toISOString(), expiresAt.toISOString()]),
   );
 
   let overrideToken: string | null = null;
   if (outcome.decision === "confirm") {
-    const overBudgetIds = budgets.filter((_, i) => !outcome.verdicts[i].fits).map((b) => b.id);
-    overrideToken = issueOverrideToken(await overrideSigningSecret(), { orgId, user, project, budgetIds: overBudgetIds, keyPrefix: options.apiKeyPrefix ?? null }, now).token;
+    overrideToken = issueOverrideToken(await overrideSigningSecret(), { orgId, user, project, budgetIds: outcome.over_budget_ids, keyPrefix: options.apiKeyPrefix ?? null }, now).token;
   }
 
   return {
     decision: outcome.decision,
     estimateUsd: toCostString(estimate),
-    reservationId: outcome.reservationId,
-    reservationExpiresAt: outcome.reservationId ? expiresAt.toISOString() : null,
+    reservationId: outcome.reservation_id,
+    reservationExpiresAt: outcome.reservation_id ? expiresAt.toISOString() : null,
     overrideToken,
-    budgets: budgets.map((b, i) => {
-      const c = outcome.counters[i];
-      const cap = b.limitUsd.plus(extensions.get(b.id) ?? 0);
-      const remaining = cap.minus(c.spent).minus(c.reserved);
+    budgets: outcome.budgets.map((b) => {
+      const remaining = dec(b.cap_usd).minus(b.spent_usd).minus(b.reserved_usd);
       return {
         budgetId: b.id,
         scope: b.scope,
-        scopeKey: b.scope === "organization" ? null : b.scopeKey,
-        limitUsd: toCostString(b.limitUsd),
-        spentUsd: toCostString(c.spent),
-        reservedUsd: toCostString(c.reserved),
+        scopeKey: b.scope === "organization" ? null : b.scope_key,
+        limitUsd: toCostString(b.limit_usd),
+        spentUsd: toCostString(b.spent_usd),
+        reservedUsd: toCostString(b.reserved_usd),
         remainingUsd: toCostString(remaining.isNegative() ? 0 : remaining),
-        periodEnd: outcome.ranges[i].end.toISOString(),
+        periodEnd: new Date(Number(b.period_end_ms)).toISOString(),
         mode: b.mode,
       };
     }),

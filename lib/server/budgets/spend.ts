@@ -18,7 +18,7 @@ import { warningThreshold } from "@/lib/budgets/decide";
 import { enqueueAlertEvaluation } from "../jobs/alert-evaluation";
 import { wakeWorker } from "../jobs/wake";
 import { redeemOverrideTokens } from "./redeem";
-import { activeExtensions, budgetsInScopeOfEvents, counterKey, lockPeriodCounters, type ScopedBudget, type Tx } from "./store";
+import { activeExtensions, asSql, budgetsInScopeOfEvents, counterKey, lockAndAddSpend, lockPeriodCounters, type ScopedBudget, type Sql, type Tx } from "./store";
 
 export interface SpendInput {
   orgId: string;
@@ -89,13 +89,12 @@ function budgetsByScope(budgets: ScopedBudget[]) {
 }
 
 /** Counter rows of the reservations carried by the batch (read before locking, see store.ts). */
-async function reservationLinks(tx: Tx, orgId: string, reservationIds: string[]): Promise<string[]> {
+async function reservationLinks(sql: Sql, orgId: string, reservationIds: string[]): Promise<string[]> {
   if (reservationIds.length === 0) return [];
-  const rows = await tx.$queryRawUnsafe<{ period_id: string }[]>(
+  const rows = await sql.query<{ period_id: string }>(
     `SELECT DISTINCT rb.budget_period_id::text AS period_id FROM reservation_budgets rb JOIN reservations r ON r.id = rb.reservation_id
      WHERE r.id = ANY($1::uuid[]) AND r.org_id = $2::uuid`,
-    reservationIds,
-    orgId,
+    [reservationIds, orgId],
   );
   return rows.map((r) => r.period_id);
 }
@@ -105,7 +104,8 @@ async function reservationLinks(tx: Tx, orgId: string, reservationIds: string[])
  * input, in input order. Events count in that order: the event whose cost takes a budget above
  * its limit (plus extensions) and every priced event after it is flagged over budget.
  */
-export async function applySpendBatchInTransaction(tx: Tx, inputs: SpendInput[]): Promise<SpendOutcome[]> {
+export async function applySpendBatchInTransaction(db: Sql | Tx, inputs: SpendInput[]): Promise<SpendOutcome[]> {
+  const tx = asSql(db);
   const outcomes = inputs.map((): SpendOutcome => ({ ...NO_BUDGET_EFFECT }));
   if (inputs.length === 0) return outcomes;
   const orgId = inputs[0].orgId;
@@ -137,20 +137,28 @@ export async function applySpendBatchInTransaction(tx: Tx, inputs: SpendInput[])
         return { budget, range };
       });
     });
-    const targets = new Map<string, { budgetId: string; range: PeriodRange }>();
-    for (const list of scoped) for (const { budget, range } of list) targets.set(counterKey(budget.id, range.start), { budgetId: budget.id, range });
-    const locked = await lockPeriodCounters(tx, [...targets.values()], linkedPeriodIds);
+    const targets = new Map<string, { budgetId: string; range: PeriodRange; add: Decimal }>();
+    scoped.forEach((list, k) => {
+      for (const { budget, range } of list) {
+        const key = counterKey(budget.id, range.start);
+        const t = targets.get(key);
+        if (t) t.add = t.add.plus(costs[k]!);
+        else targets.set(key, { budgetId: budget.id, range, add: costs[k]! });
+      }
+    });
+    // Without reservations to settle (the common case) the counters are locked and added to by
+    // one statement, which returns the spend before it; the lock is then held only until COMMIT.
+    const addedAlready = linkedPeriodIds.length === 0;
+    const locked = addedAlready ? await lockAndAddSpend(tx, [...targets.values()]) : await lockPeriodCounters(tx, [...targets.values()], linkedPeriodIds);
 
     const released = new Map<string, Decimal>();
     if (linkedPeriodIds.length > 0) {
       // The actual cost replaces the estimate: each reservation is released from every counter it held.
-      const rows = await tx.$queryRawUnsafe<{ period_id: string; amount: string }[]>(
+      const rows = await tx.query<{ period_id: string; amount: string }>(
         `DELETE FROM reservation_budgets rb USING reservations r
          WHERE rb.reservation_id = r.id AND r.id = ANY($1::uuid[]) AND r.org_id = $2::uuid AND rb.budget_period_id = ANY($3::uuid[])
          RETURNING rb.budget_period_id::text AS period_id, r.amount_usd::text AS amount`,
-        reservationIds,
-        orgId,
-        linkedPeriodIds,
+        [reservationIds, orgId, linkedPeriodIds],
       );
       for (const r of rows) released.set(r.period_id, (released.get(r.period_id) ?? dec(0)).plus(r.amount));
     }
@@ -171,19 +179,17 @@ export async function applySpendBatchInTransaction(tx: Tx, inputs: SpendInput[])
     });
 
     const initial = new Map([...locked.values()].map((c) => [c.id, c.spent]));
-    const changes = [...new Set([...running.keys(), ...released.keys()])].map((id) => ({
+    const changes = (addedAlready ? [] : [...new Set([...running.keys(), ...released.keys()])]).map((id) => ({
       id,
       add: running.has(id) ? running.get(id)!.minus(initial.get(id)!) : dec(0),
       release: released.get(id) ?? dec(0),
     }));
     if (changes.length > 0) {
-      await tx.$executeRawUnsafe(
+      await tx.query(
         `UPDATE budget_periods bp SET spent_usd = bp.spent_usd + v.add, reserved_usd = bp.reserved_usd - v.release, updated_at = now()
          FROM unnest($1::uuid[], $2::numeric[], $3::numeric[]) AS v(id, add, release)
          WHERE bp.id = v.id`,
-        changes.map((c) => c.id),
-        changes.map((c) => c.add.toFixed()),
-        changes.map((c) => c.release.toFixed()),
+        [changes.map((c) => c.id), changes.map((c) => c.add.toFixed()), changes.map((c) => c.release.toFixed())],
       );
     }
 
@@ -205,14 +211,11 @@ export async function applySpendBatchInTransaction(tx: Tx, inputs: SpendInput[])
   if (reservationIds.length > 0) {
     // The first event carrying a reservation settles it.
     const settling = reservationIds.map((id) => inputs[reservationOf.indexOf(id)]);
-    await tx.$executeRawUnsafe(
+    await tx.query(
       `UPDATE reservations r SET status = 'settled', settled_at = $3::timestamptz, event_id = v.event_id
        FROM unnest($1::uuid[], $2::text[]) AS v(id, event_id)
        WHERE r.id = v.id AND r.org_id = $4::uuid AND r.status = 'active'`,
-      reservationIds,
-      settling.map((i) => i.eventRowId.toString()),
-      now.toISOString(),
-      orgId,
+      [reservationIds, settling.map((i) => i.eventRowId.toString()), now.toISOString(), orgId],
     );
   }
 
@@ -226,23 +229,19 @@ export async function applySpendBatchInTransaction(tx: Tx, inputs: SpendInput[])
 
   const flagged = outcomes.flatMap((o, k) => (o.overBudget || o.budgetOverride ? [{ o, rowId: inputs[k].eventRowId }] : []));
   if (flagged.length > 0) {
-    await tx.$executeRawUnsafe(
+    await tx.query(
       `UPDATE usage_events e SET over_budget = v.over_budget, budget_override = v.budget_override, override_by = v.override_by, override_token_id = v.override_token_id
        FROM unnest($1::bigint[], $2::boolean[], $3::boolean[], $4::text[], $5::text[]) AS v(id, over_budget, budget_override, override_by, override_token_id)
        WHERE e.id = v.id`,
-      flagged.map((f) => f.rowId.toString()),
-      flagged.map((f) => f.o.overBudget),
-      flagged.map((f) => f.o.budgetOverride),
-      flagged.map((f) => f.o.overrideBy),
-      flagged.map((f) => f.o.overrideTokenId),
+      [flagged.map((f) => f.rowId.toString()), flagged.map((f) => f.o.overBudget), flagged.map((f) => f.o.budgetOverride), flagged.map((f) => f.o.overrideBy), flagged.map((f) => f.o.overrideTokenId)],
     );
   }
   return outcomes;
 }
 
 /** The single-event form of applySpendBatchInTransaction. */
-export async function applySpendInTransaction(tx: Tx, input: SpendInput): Promise<SpendOutcome> {
-  return (await applySpendBatchInTransaction(tx, [input]))[0];
+export async function applySpendInTransaction(db: Sql | Tx, input: SpendInput): Promise<SpendOutcome> {
+  return (await applySpendBatchInTransaction(db, [input]))[0];
 }
 
 /**

@@ -11,6 +11,18 @@ import { AppError } from "../errors";
 
 export type Tx = PrismaNs.TransactionClient;
 
+/** Raw SQL on one transaction: the driver's (ingest's hot path) or a Prisma transaction's. */
+export interface Sql {
+  query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+}
+
+/** The raw-SQL view of a Prisma transaction, or the runner itself. */
+export function asSql(db: Sql | Tx): Sql {
+  if (!("$queryRawUnsafe" in db)) return db;
+  const tx = db;
+  return { query: <T>(text: string, params: unknown[] = []) => tx.$queryRawUnsafe<T[]>(text, ...params) };
+}
+
 export interface ScopedBudget {
   id: string;
   orgId: string;
@@ -67,22 +79,6 @@ export function byScope<T extends { scope: ScopedBudget["scope"] }>(a: T, b: T):
   return SCOPE_ORDER[a.scope] - SCOPE_ORDER[b.scope];
 }
 
-/** Active budgets that a call by this end user in this project counts against. */
-export async function budgetsInScopeByKey(tx: Tx, orgId: string, scope: { project: string | null; user: string | null }): Promise<ScopedBudget[]> {
-  const rows = await tx.budget.findMany({
-    where: {
-      orgId,
-      active: true,
-      OR: [
-        { scope: "organization" },
-        ...(scope.project !== null ? [{ scope: "project" as const, scopeKey: scope.project }] : []),
-        ...(scope.user !== null ? [{ scope: "user" as const, scopeKey: scope.user }] : []),
-      ],
-    },
-  });
-  return rows.map(toScopedBudget).sort(byScope);
-}
-
 // The active budgets that any event of a batch counts against: the organisation's, and those
 // of the batch's projects and end users (matched to each event in memory).
 const BUDGETS_IN_SCOPE_SQL = `
@@ -119,8 +115,8 @@ type BudgetSqlRow = {
   mode: ScopedBudget["mode"];
 };
 
-export async function budgetsInScopeOfEvents(tx: Tx, orgId: string, scope: { projectIds: string[]; endUserIds: string[] }): Promise<ScopedBudget[]> {
-  const rows = await tx.$queryRawUnsafe<BudgetSqlRow[]>(BUDGETS_IN_SCOPE_SQL, orgId, scope.projectIds, scope.endUserIds);
+export async function budgetsInScopeOfEvents(db: Sql | Tx, orgId: string, scope: { projectIds: string[]; endUserIds: string[] }): Promise<ScopedBudget[]> {
+  const rows = await asSql(db).query<BudgetSqlRow>(BUDGETS_IN_SCOPE_SQL, [orgId, scope.projectIds, scope.endUserIds]);
   return rows
     .map((r) => toScopedBudget({ id: r.id, orgId: r.org_id, scope: r.scope, scopeKey: r.scope_key, projectId: r.project_id, endUserId: r.end_user_id, period: r.period, limitUsd: r.limit_usd, warnPercent: Number(r.warn_percent), mode: r.mode }))
     .sort(byScope);
@@ -151,7 +147,8 @@ export function counterKey(budgetId: string, periodStart: Date): string {
  * Creates the missing period counters of `targets` and locks them, plus the rows `extraIds`,
  * in id order. Returns every locked counter keyed by counterKey().
  */
-export async function lockPeriodCounters(tx: Tx, targets: { budgetId: string; range: PeriodRange }[], extraIds: string[] = []): Promise<Map<string, PeriodCounter>> {
+export async function lockPeriodCounters(db: Sql | Tx, targets: { budgetId: string; range: PeriodRange }[], extraIds: string[] = []): Promise<Map<string, PeriodCounter>> {
+  const sql = asSql(db);
   // Inserts go in (budget id, period) order so that two transactions creating the same new rows
   // queue behind each other instead of each holding one.
   const sorted = [...targets].sort((a, b) => (a.budgetId < b.budgetId ? -1 : a.budgetId > b.budgetId ? 1 : a.range.start.getTime() - b.range.start.getTime()));
@@ -159,18 +156,23 @@ export async function lockPeriodCounters(tx: Tx, targets: { budgetId: string; ra
   const starts = sorted.map((t) => t.range.start.toISOString());
   const ends = sorted.map((t) => t.range.end.toISOString());
   if (sorted.length > 0) {
-    await tx.$executeRaw`
-      INSERT INTO budget_periods (budget_id, period_start, period_end)
-      SELECT b, s, e FROM unnest(${ids}::uuid[], ${starts}::timestamptz[], ${ends}::timestamptz[]) AS t(b, s, e)
-      ON CONFLICT (budget_id, period_start) DO NOTHING`;
+    await sql.query(
+      `INSERT INTO budget_periods (budget_id, period_start, period_end)
+       SELECT b, s, e FROM unnest($1::uuid[], $2::timestamptz[], $3::timestamptz[]) AS t(b, s, e)
+       WHERE NOT EXISTS (SELECT 1 FROM budget_periods bp WHERE bp.budget_id = t.b AND bp.period_start = t.s)
+       ON CONFLICT (budget_id, period_start) DO NOTHING`,
+      [ids, starts, ends],
+    );
   }
-  const rows = await tx.$queryRaw<CounterRow[]>`
-    SELECT id, budget_id, period_start, period_end, spent_usd::text AS spent_usd, reserved_usd::text AS reserved_usd
-    FROM budget_periods
-    WHERE (budget_id, period_start) IN (SELECT b, s FROM unnest(${ids}::uuid[], ${starts}::timestamptz[]) AS t(b, s))
-       OR id = ANY(${extraIds}::uuid[])
-    ORDER BY id
-    FOR UPDATE`;
+  const rows = await sql.query<CounterRow>(
+    `SELECT id::text AS id, budget_id::text AS budget_id, period_start, period_end, spent_usd::text AS spent_usd, reserved_usd::text AS reserved_usd
+     FROM budget_periods
+     WHERE (budget_id, period_start) IN (SELECT b, s FROM unnest($1::uuid[], $2::timestamptz[]) AS t(b, s))
+        OR id = ANY($3::uuid[])
+     ORDER BY id
+     FOR UPDATE`,
+    [ids, starts, extraIds],
+  );
   const out = new Map<string, PeriodCounter>();
   for (const r of rows) {
     const c = toCounter(r);
@@ -179,24 +181,62 @@ export async function lockPeriodCounters(tx: Tx, targets: { budgetId: string; ra
   return out;
 }
 
+const LOCK_AND_ADD_SQL = `
+WITH v AS (
+  SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::numeric[]) AS v(b, s, add)
+), locked AS (
+  SELECT bp.id FROM budget_periods bp JOIN v ON bp.budget_id = v.b AND bp.period_start = v.s ORDER BY bp.id FOR UPDATE OF bp
+)
+UPDATE budget_periods bp SET spent_usd = bp.spent_usd + v.add, updated_at = now()
+FROM locked, v
+WHERE bp.id = locked.id AND bp.budget_id = v.b AND bp.period_start = v.s
+RETURNING bp.id::text AS id, bp.budget_id::text AS budget_id, bp.period_start, bp.period_end, (bp.spent_usd - v.add)::text AS spent_usd, bp.reserved_usd::text AS reserved_usd`;
+
+/**
+ * Locks the period counters of `targets` in id order and adds each target's `add` to its spend,
+ * in one statement (creating missing counters first when a period has none yet). Returns the
+ * counters keyed by counterKey(), with `spent` as it was BEFORE the addition.
+ */
+export async function lockAndAddSpend(db: Sql | Tx, targets: { budgetId: string; range: PeriodRange; add: Decimal }[]): Promise<Map<string, PeriodCounter>> {
+  const sql = asSql(db);
+  const out = new Map<string, PeriodCounter>();
+  const run = async (list: typeof targets) => {
+    const rows = await sql.query<CounterRow>(LOCK_AND_ADD_SQL, [list.map((t) => t.budgetId), list.map((t) => t.range.start.toISOString()), list.map((t) => t.add.toFixed())]);
+    for (const r of rows) {
+      const c = toCounter(r);
+      out.set(counterKey(c.budgetId, c.periodStart), c);
+    }
+  };
+  await run(targets);
+  const missing = targets.filter((t) => !out.has(counterKey(t.budgetId, t.range.start)));
+  if (missing.length > 0) {
+    // The first event of a period: create its counters (in budget order), then lock and add.
+    await lockPeriodCounters(sql, missing.map((t) => ({ budgetId: t.budgetId, range: t.range })));
+    await run(missing);
+  }
+  return out;
+}
+
 /**
  * Releases reservations that have expired from the given (locked) counters, so that an
  * expired reservation stops counting without any background job. Updates `counters` in place.
  */
-export async function releaseExpiredReservations(tx: Tx, counters: PeriodCounter[], now: Date): Promise<void> {
+export async function releaseExpiredReservations(db: Sql | Tx, counters: PeriodCounter[], now: Date): Promise<void> {
   if (counters.length === 0) return;
   const ids = counters.map((c) => c.id);
-  const released = await tx.$queryRaw<{ id: string; reserved_usd: string }[]>`
-    WITH gone AS (
+  const released = await asSql(db).query<{ id: string; reserved_usd: string }>(
+    `WITH gone AS (
       DELETE FROM reservation_budgets rb USING reservations r
-      WHERE rb.reservation_id = r.id AND rb.budget_period_id = ANY(${ids}::uuid[]) AND r.expires_at <= ${now.toISOString()}::timestamptz
+      WHERE rb.budget_period_id = ANY($1::uuid[]) AND rb.expires_at <= $2::timestamptz AND r.id = rb.reservation_id
       RETURNING rb.budget_period_id AS period_id, r.amount_usd AS amount
     ), totals AS (
       SELECT period_id, sum(amount) AS amount FROM gone GROUP BY period_id
     )
     UPDATE budget_periods bp SET reserved_usd = bp.reserved_usd - t.amount, updated_at = now()
     FROM totals t WHERE bp.id = t.period_id
-    RETURNING bp.id, bp.reserved_usd::text AS reserved_usd`;
+    RETURNING bp.id::text AS id, bp.reserved_usd::text AS reserved_usd`,
+    [ids, now.toISOString()],
+  );
   for (const r of released) {
     const c = counters.find((x) => x.id === r.id);
     if (c) c.reserved = dec(r.reserved_usd);
@@ -204,15 +244,16 @@ export async function releaseExpiredReservations(tx: Tx, counters: PeriodCounter
 }
 
 /** Extensions in force at `at`, summed per budget. */
-export async function activeExtensions(tx: Tx, budgetIds: string[], at: Date): Promise<Map<string, Decimal>> {
+export async function activeExtensions(db: Sql | Tx, budgetIds: string[], at: Date): Promise<Map<string, Decimal>> {
   const out = new Map<string, Decimal>();
   if (budgetIds.length === 0) return out;
-  const rows = await tx.budgetOverride.groupBy({
-    by: ["budgetId"],
-    where: { budgetId: { in: budgetIds }, kind: "extension", createdAt: { lte: at }, OR: [{ validUntil: null }, { validUntil: { gt: at } }] },
-    _sum: { amountUsd: true },
-  });
-  for (const r of rows) if (r.budgetId) out.set(r.budgetId, dec(r._sum.amountUsd));
+  const rows = await asSql(db).query<{ budget_id: string; total: string }>(
+    `SELECT budget_id::text AS budget_id, sum(amount_usd)::text AS total FROM budget_overrides
+     WHERE budget_id = ANY($1::uuid[]) AND kind = 'extension' AND created_at <= $2::timestamptz AND (valid_until IS NULL OR valid_until > $2::timestamptz)
+     GROUP BY budget_id`,
+    [budgetIds, at.toISOString()],
+  );
+  for (const r of rows) out.set(r.budget_id, dec(r.total ?? "0"));
   return out;
 }
 

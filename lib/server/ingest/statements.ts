@@ -1,0 +1,93 @@
+// Ingest, store: the statement that inserts a batch's new events exactly once and adds them to the
+// daily and monthly roll-ups (SPEC §6 exactly once, no lost updates). Columns are listed once
+// here (RECORD_COLUMNS and the INSERT) beside lib/server/ingest/record.ts.
+import { budgetCountsAnyEventSql } from "../budgets/store";
+
+const RECORD_COLUMNS = `
+  event_id text, body_hash text, occurred_at timestamptz, day date, month date,
+  project_id uuid, project_key text, end_user_id uuid, user_key text, document_ref text,
+  category text, purpose_detail text, provider text, model text,
+  input_uncached_tokens int, cache_read_tokens int, cache_write_tokens int, output_tokens int,
+  reasoning_tokens int, duration_ms int, success boolean, error text, prompt text, response text,
+  redaction_summary jsonb, redaction_summary_without_content jsonb, metadata jsonb, raw_usage jsonb, cost_usd numeric, priced boolean,
+  price_id uuid, client_cost_usd numeric, reservation_id uuid`;
+
+const ROLLUP_COLUMNS = `requests, successes, failures, unpriced_requests, input_uncached_tokens, cache_read_tokens,
+  cache_write_tokens, output_tokens, reasoning_tokens, cost_usd, duration_ms`;
+
+const ROLLUP_AGGREGATES = `count(*), count(*) FILTER (WHERE s.success), count(*) FILTER (WHERE NOT s.success),
+  count(*) FILTER (WHERE NOT s.priced), sum(s.input_uncached_tokens), sum(s.cache_read_tokens),
+  sum(s.cache_write_tokens), sum(s.output_tokens), sum(s.reasoning_tokens), COALESCE(sum(s.cost_usd), 0),
+  COALESCE(sum(s.duration_ms), 0)`;
+
+const ROLLUP_DIMS = `s.project_key, s.user_key, COALESCE(s.category, ''), COALESCE(s.provider, ''), COALESCE(s.model, '')`;
+
+function rollupUpdate(alias: string): string {
+  return ROLLUP_COLUMNS.split(",")
+    .map((c) => c.trim())
+    .map((c) => `${c} = ${alias}.${c} + EXCLUDED.${c}`)
+    .join(", ");
+}
+
+function rollupUpsert(table: "daily_rollups" | "monthly_rollups", period: "day" | "month"): string {
+  return `INSERT INTO ${table} AS r (${period}, org_id, project_key, user_external_id, category, provider, model, ${ROLLUP_COLUMNS})
+    SELECT s.${period}, $1::uuid, ${ROLLUP_DIMS}, ${ROLLUP_AGGREGATES}
+    FROM ins JOIN src s ON s.event_id = ins.event_id
+    GROUP BY s.${period}, ${ROLLUP_DIMS}
+    ORDER BY s.${period}, ${ROLLUP_DIMS}
+    ON CONFLICT (${period}, org_id, project_key, user_external_id, category, provider, model)
+    DO UPDATE SET ${rollupUpdate("r")}`;
+}
+
+// One round trip inserts the new events (sorted, so concurrent batches lock keys in one order)
+// and adds them to both roll-ups; rows that already existed are left out of the roll-ups.
+// `unbudgeted`: the statement first asks whether an active budget counts any priced event of the
+// batch; if one does it writes nothing and answers a single row with a null id, so that the
+// batch goes through the budget transaction instead. Asked in the same statement as the insert,
+// the answer cannot go stale between the two.
+function ingestSql(unbudgeted: boolean): string {
+  return `
+WITH src AS (
+  SELECT * FROM jsonb_to_recordset($3::jsonb) AS x(${RECORD_COLUMNS})
+)${
+    unbudgeted
+      ? `, spending AS (
+  SELECT project_id, end_user_id FROM src WHERE cost_usd > 0
+), budgeted AS (
+  SELECT ${budgetCountsAnyEventSql("$1::uuid", "spending")} AS yes
+)`
+      : ""
+  }, ins AS (
+  INSERT INTO usage_events (org_id, event_id, body_hash, occurred_at, api_key_id, project_id, end_user_id,
+    document_ref, category, purpose_detail, provider, model, input_uncached_tokens, cache_read_tokens,
+    cache_write_tokens, output_tokens, reasoning_tokens, duration_ms, success, error, prompt, response,
+    redaction_summary, metadata, raw_usage, cost_usd, priced, price_id, client_cost_usd, reservation_id)
+  SELECT $1::uuid, event_id, body_hash, occurred_at, $2::uuid, project_id, end_user_id,
+    document_ref, category, purpose_detail, provider, model, input_uncached_tokens, cache_read_tokens,
+    cache_write_tokens, output_tokens, reasoning_tokens, duration_ms, success, error,
+    CASE WHEN o.store_content THEN prompt END, CASE WHEN o.store_content THEN response END,
+    COALESCE(CASE WHEN o.store_content THEN redaction_summary ELSE redaction_summary_without_content END, '{}'::jsonb),
+    metadata, raw_usage, cost_usd, priced, price_id, client_cost_usd, reservation_id
+  FROM src CROSS JOIN (SELECT store_content FROM organizations WHERE id = $1::uuid) AS o${unbudgeted ? `
+  WHERE NOT (SELECT yes FROM budgeted)` : ""}
+  ORDER BY event_id
+  ON CONFLICT (org_id, event_id) DO NOTHING
+  RETURNING id, event_id
+), daily AS (
+  ${rollupUpsert("daily_rollups", "day")}
+), monthly AS (
+  ${rollupUpsert("monthly_rollups", "month")}
+)
+SELECT id, event_id FROM ins${unbudgeted ? `
+UNION ALL SELECT NULL, NULL FROM budgeted WHERE yes` : ""}`;
+}
+
+/** The statement of the budget transaction (followed there by applySpendBatchInTransaction). */
+export const INGEST_SQL = ingestSql(false);
+
+/** The whole ingest of a batch that no budget counts, as one statement (see ingestSql). */
+export const INGEST_UNBUDGETED_SQL = ingestSql(true);
+
+export const STORED_RESULT_SQL = `
+SELECT event_id, body_hash, cost_usd::text AS cost_usd, priced, budget_override, over_budget
+FROM usage_events WHERE org_id = $1::uuid AND event_id IN (SELECT jsonb_array_elements_text($2::jsonb))`;
