@@ -20,7 +20,7 @@ describe("parseUsageEvent", () => {
     const e = ok({ event_id: "e1", organization: "other-org", surprise: 1, model: "gpt-4o", input_tokens: 10 });
     expect(e.event_id).toBe("e1");
     expect("organization" in e).toBe(false);
-    expect(e.tokens).toEqual({ inputUncached: 10, cacheRead: 0, cacheWrite: 0, output: 0, reasoning: 0 });
+    expect(e.tokens).toEqual({ inputUncached: 10, cacheRead: 0, cacheWrite: 0, cacheWrite1h: 0, output: 0, reasoning: 0 });
   });
 
   it("requires event_id of at most 128 characters", () => {
