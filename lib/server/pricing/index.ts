@@ -5,3 +5,5 @@ export { listPrices, listUnpricedModels, type UnpricedModelView } from "./list";
 export { addPriceVersion, BUNDLED_CATALOG_PATH, importPrices, loadBundledCatalog, type ImportResult, type PriceImportEntry, type RefusedEntry } from "./versions";
 // The name callers used before a newer bundled catalog could add versions to a non-empty one.
 export { loadBundledCatalog as seedPriceCatalogIfEmpty } from "./versions";
+export { applyReprice, previewReprice, type RepriceGroup, type RepricePreview, type RepriceRange, type RepriceResult } from "./reprice";
+export { downloadPriceFile, LITELLM_PRICES_URL, syncPrices, type SyncResult } from "./sync";
