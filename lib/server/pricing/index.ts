@@ -7,3 +7,4 @@ export { addPriceVersion, BUNDLED_CATALOG_PATH, importPrices, loadBundledCatalog
 export { loadBundledCatalog as seedPriceCatalogIfEmpty } from "./versions";
 export { applyReprice, previewReprice, type RepriceGroup, type RepricePreview, type RepriceRange, type RepriceResult } from "./reprice";
 export { downloadPriceFile, LITELLM_PRICES_URL, syncPrices, type SyncResult } from "./sync";
+export { previewRestatement, type RestatementPreview, type RestatementRow } from "./restatement";
