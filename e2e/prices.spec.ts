@@ -79,8 +79,9 @@ test("a price added for waiting events offers the reprice preview, then prices t
   await expect(page.getByTestId(`price-google/${late}`)).toContainText("above 200,000 input tokens: input $4, output $15");
   await expect(page.getByTestId(`price-google/${late}`)).toContainText("batch: input $1, output $5");
   await screenshots(page, "prices-reprice-preview");
+  await page.screenshot({ path: "e2e/.screenshots/prices-reprice-top-1280.png" });
   await page.getByRole("button", { name: /^Price \d+ events$/ }).click();
-  await expect(page.getByRole("status").filter({ hasText: /^Priced \d+ events, adding/ })).toBeVisible();
+  await expect(page.getByRole("status").filter({ hasText: /^Priced \d+ events, adding \$/ })).toBeVisible();
   await page.goto("/prices");
   await expect(page.getByTestId("unpriced-model").filter({ hasText: late })).toHaveCount(0);
 
@@ -126,6 +127,7 @@ test("a version dated in the past shows which priced events it would restate, by
   await expect(restatement.getByRole("row").filter({ hasText: month })).toContainText("$1");
   await expect(restatement.getByRole("row").filter({ hasText: month })).toContainText("$3");
   await screenshots(page, "prices-restatement");
+  await restatement.screenshot({ path: "e2e/.screenshots/prices-restatement-form-1280.png" });
   // Not saved: the catalog keeps one version and the event its cost.
   await page.goto("/prices");
   await expect(page.getByTestId(`price-e2e/${model}`).getByRole("row")).toHaveCount(1);

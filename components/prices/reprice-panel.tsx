@@ -9,7 +9,6 @@ import type { RepricePreview } from "@/lib/server/pricing";
 /** prices:reprice in the console: what would be priced (per organisation and model), then apply. */
 export function RepricePanel({ preview }: { preview: RepricePreview }) {
   const [state, action, pending] = useActionState<RepriceState, FormData>(applyRepriceAction, {});
-  if (state.ok) return <FormMessage state={state} />;
   return (
     <form action={action} className="space-y-3 text-sm" data-testid="reprice-preview">
       <FormMessage state={state} />

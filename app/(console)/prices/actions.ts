@@ -1,6 +1,7 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
 import { z } from "zod";
 import { addPriceVersion, applyReprice, previewRestatement, type RepriceResult, type RestatementPreview } from "@/lib/server/pricing";
 import { actionContext, actionError, type ActionState } from "@/lib/server/session";
@@ -87,18 +88,20 @@ export async function addPriceVersionAction(_prev: AddPriceState, form: FormData
   }
 }
 
-export interface RepriceState extends ActionState {
-  result?: RepriceResult;
-}
+export type RepriceState = ActionState;
 
-/** Prices the waiting events a price version now covers (prices:reprice --apply; super admins). */
+/**
+ * Prices the waiting events a price version now covers (prices:reprice --apply; super admins),
+ * then shows the page again with what was priced.
+ */
 export async function applyRepriceAction(_prev: RepriceState, _form: FormData): Promise<RepriceState> {
   const { actor, ctx } = await actionContext();
+  let result: RepriceResult;
   try {
-    const result = await applyReprice(actor, {}, ctx);
-    revalidatePath("/prices");
-    return { ok: true, result, message: `Priced ${result.events} event${result.events === 1 ? "" : "s"}, adding $${result.costUsd}.` };
+    result = await applyReprice(actor, {}, ctx);
   } catch (err) {
     return actionError(err);
   }
+  revalidatePath("/prices");
+  redirect(`/prices?${new URLSearchParams({ repriced: String(result.events), added_usd: result.costUsd }).toString()}`);
 }

@@ -23,10 +23,17 @@ export default async function PricesPage({ searchParams }: { searchParams: Promi
     admin ? previewReprice(actor) : Promise.resolve(null),
   ]);
   const providers = [...new Set((await listPrices(actor)).map((p) => p.provider))];
+  const repriced = /^\d+$/.test(first(params, "repriced") ?? "") ? first(params, "repriced") : null;
+  const addedUsd = /^-?\d+(\.\d+)?$/.test(first(params, "added_usd") ?? "") ? first(params, "added_usd") : "0";
   const prefill = { provider: first(params, "provider") ?? undefined, model: first(params, "model") ?? undefined, effectiveFrom: first(params, "effective_from") ?? undefined };
   return (
     <>
       <PageHeader title="Prices" description="USD per million tokens. Each event is priced by the version in force at its time and keeps it." />
+      {repriced ? (
+        <p role="status" className="mb-6 rounded-md border border-success/40 bg-success/10 px-3 py-2 text-sm text-success">
+          Priced {repriced} event{repriced === "1" ? "" : "s"}, adding ${addedUsd}.
+        </p>
+      ) : null}
       {reprice && reprice.events > 0 ? (
         <Card className="mb-6" title="Price the waiting events">
           <RepricePanel preview={reprice} />
