@@ -10,7 +10,7 @@ import { setBudget } from "../budgets/manage";
 import { verifyBudgetCounters } from "../budgets/verify";
 import { verifyRollups } from "../rollups";
 import { recordUsage } from "../usage-ingest";
-import { applyReprice, importPrices, listPrices, listUnpricedModels, previewReprice, syncPrices } from ".";
+import { addPriceVersion, applyReprice, importPrices, listPrices, listUnpricedModels, previewReprice, previewRestatement, syncPrices } from ".";
 
 await useTestDatabase();
 
@@ -88,6 +88,32 @@ describe("prices:reprice", () => {
     const today = new Date(now.toISOString().slice(0, 10));
     expect(await previewReprice(SYSTEM, { from: new Date(today.getTime() - 3 * DAY), to: new Date(today.getTime() - 2 * DAY) })).toMatchObject({ events: 0 });
     expect(await applyReprice(SYSTEM, { from: today, to: today })).toMatchObject({ events: 1 });
+  });
+});
+
+describe("restatement preview", () => {
+  it("names the priced events a past-dated version would price differently, per model and month, and changes nothing", async () => {
+    const org = await makeOrg();
+    const { key } = await createApiKey(SYSTEM, { orgId: org.id });
+    const p = (await authenticateApiKey(key))!;
+    await importPrices(SYSTEM, [{ provider: "acme", model: "tst-restate", aliases: [], inputPerMtok: "1", cachedInputPerMtok: null, cacheWritePerMtok: null, outputPerMtok: "1", perRequest: null, effectiveFrom: new Date("2020-01-01T00:00:00Z") }], { source: "test" });
+    expect((await recordUsage(p, { event_id: "r1", provider: "acme", model: "tst-restate-20260101", input_tokens: 1_000_000, timestamp: at(60_000) })).cost_usd).toBe("1");
+    expect((await recordUsage(p, { event_id: "r2", provider: "acme", model: "tst-restate", input_tokens: 500_000, timestamp: at(120_000) })).cost_usd).toBe("0.5");
+    await recordUsage(p, { event_id: "r-other", provider: "acme", model: "tst-restate-other", input_tokens: 1_000_000, timestamp: at(60_000) });
+    const input = { provider: "acme", model: "tst-restate", input_per_mtok: "3", output_per_mtok: "1", effective_from: "2024-01-01" };
+    const preview = await previewRestatement(SYSTEM, input);
+    const month = at(60_000).slice(0, 7);
+    // 1M×3 − 1 = 2; 0.5M×3 − 0.5 = 1 (dated and plain model names are separate rows)
+    expect(preview).toMatchObject({ events: 2, differenceUsd: "3", waitingEvents: 0 });
+    expect(preview.rows).toEqual([
+      { model: "tst-restate", month, events: 1, storedCostUsd: "0.5", restatedCostUsd: "1.5", differenceUsd: "1" },
+      { model: "tst-restate-20260101", month, events: 1, storedCostUsd: "1", restatedCostUsd: "3", differenceUsd: "2" },
+    ]);
+    // A version that is not in force for those events (an older date) restates nothing.
+    expect(await previewRestatement(SYSTEM, { ...input, effective_from: "2019-01-01" })).toMatchObject({ events: 0 });
+    await addPriceVersion(SYSTEM, input);
+    const db = await prisma();
+    expect((await db.usageEvent.findMany({ where: { orgId: org.id, eventId: { in: ["r1", "r2"] } }, orderBy: { eventId: "asc" } })).map((e) => e.costUsd?.toString())).toEqual(["1", "0.5"]);
   });
 });
 
