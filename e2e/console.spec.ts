@@ -51,6 +51,8 @@ test("super admin and owner read exact figures, filters, the usage log and its C
   await page.getByLabel("Output $/Mtok", { exact: true }).fill("15.5");
   await page.getByLabel("Effective from (UTC)").fill("2020-01-01");
   await page.getByRole("button", { name: "Add price version" }).click();
+  // A version dated in the past shows its restatement preview before it is saved.
+  await page.getByRole("button", { name: "Save this version" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Added a price" })).toBeVisible();
   await expect(page.getByTestId(`price-e2e/${model}`)).toContainText("$15.5");
 

@@ -1,9 +1,42 @@
 import { Badge } from "@/components/ui/card";
+import type { RatesJson } from "@/lib/pricing/price-version";
 import type { PriceVersionView } from "@/lib/server/pricing";
 
 export type { PriceVersionView };
 
 const usd = (v: string | null) => (v === null ? <span className="text-muted">—</span> : <span className="tabular-nums">${v}</span>);
+const rateNames: [keyof RatesJson, string][] = [
+  ["input_per_mtok", "input"],
+  ["cached_input_per_mtok", "cached"],
+  ["cache_write_per_mtok", "cache write"],
+  ["cache_write_1h_per_mtok", "1h write"],
+  ["output_per_mtok", "output"],
+];
+const rates = (r: RatesJson) =>
+  rateNames
+    .filter(([k]) => r[k] !== undefined)
+    .map(([k, label]) => `${label} $${r[k]}`)
+    .join(", ");
+
+/** Long-context tiers and service-tier prices of a version, one line each. */
+function TierLines({ p }: { p: PriceVersionView }) {
+  if (!p.tiers && !p.serviceTiers) return null;
+  return (
+    <ul className="mt-0.5 space-y-0.5 text-xs text-muted" data-testid="price-tiers">
+      {(p.tiers ?? []).map((t) => (
+        <li key={t.above_input_tokens}>
+          above {t.above_input_tokens.toLocaleString("en-US")} input tokens: {rates(t)}
+        </li>
+      ))}
+      {Object.entries(p.serviceTiers ?? {}).map(([tier, r]) => (
+        <li key={tier}>
+          {tier}: {rates(r)}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 const day = (iso: string) => (iso.startsWith("1970-01-01") ? "always" : iso.slice(0, 10));
 
 /** One row per provider + model (the version in force), its older and future versions underneath. */
@@ -23,6 +56,7 @@ export function PriceCatalog({ prices }: { prices: PriceVersionView[] }) {
             <th scope="col" className="py-2 pr-3 text-right font-medium">Input</th>
             <th scope="col" className="py-2 pr-3 text-right font-medium">Cached input</th>
             <th scope="col" className="py-2 pr-3 text-right font-medium">Cache write</th>
+            <th scope="col" className="py-2 pr-3 text-right font-medium">1h write</th>
             <th scope="col" className="py-2 pr-3 text-right font-medium">Output</th>
             <th scope="col" className="py-2 pr-3 text-right font-medium">Per request</th>
             <th scope="col" className="py-2 font-medium">Effective from</th>
@@ -41,15 +75,17 @@ export function PriceCatalog({ prices }: { prices: PriceVersionView[] }) {
                   ) : (
                     <span className="pl-4 text-xs">earlier version</span>
                   )}
+                  <TierLines p={p} />
                 </td>
                 <td className="py-1.5 pr-3 text-right">{usd(p.inputPerMtok)}</td>
                 <td className="py-1.5 pr-3 text-right">{usd(p.cachedInputPerMtok)}</td>
                 <td className="py-1.5 pr-3 text-right">{usd(p.cacheWritePerMtok)}</td>
+                <td className="py-1.5 pr-3 text-right">{usd(p.cacheWrite1hPerMtok)}</td>
                 <td className="py-1.5 pr-3 text-right">{usd(p.outputPerMtok)}</td>
                 <td className="py-1.5 pr-3 text-right">{usd(p.perRequest)}</td>
                 <td className="py-1.5 whitespace-nowrap">
                   {day(p.effectiveFrom)} {p.current ? <Badge tone="success">current</Badge> : new Date(p.effectiveFrom) > new Date() ? <Badge tone="accent">scheduled</Badge> : null}
-                  {p.source !== "seed" ? <span className="ml-1 text-xs text-muted">({p.source})</span> : null}
+                  {p.source !== "seed" && p.source !== "bundled" ? <span className="ml-1 text-xs text-muted">({p.source})</span> : null}
                 </td>
               </tr>
             ))}

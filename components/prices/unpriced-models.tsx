@@ -1,13 +1,11 @@
 import Link from "next/link";
 import { buttonClass } from "@/components/ui/button";
 
-export interface UnpricedModelView {
-  provider: string | null;
-  model: string | null;
-  events: number;
-  firstSeen: string;
-  lastSeen: string;
-}
+import type { UnpricedModelView } from "@/lib/server/pricing";
+
+export type { UnpricedModelView };
+
+const tokens = (n: string) => BigInt(n).toLocaleString("en-US");
 
 /** Models seen in events without a price; super admins get a one-click prefilled "Add price". */
 export function UnpricedModels({ models, addHref }: { models: UnpricedModelView[]; addHref: ((m: UnpricedModelView) => string) | null }) {
@@ -20,7 +18,8 @@ export function UnpricedModels({ models, addHref }: { models: UnpricedModelView[
               {m.provider ?? "(no provider)"} / {m.model ?? "(no model)"}
             </p>
             <p className="text-xs text-muted">
-              {m.events.toLocaleString("en-US")} event{m.events === 1 ? "" : "s"} · last seen {m.lastSeen.slice(0, 10)}
+              {m.events.toLocaleString("en-US")} event{m.events === 1 ? "" : "s"} waiting · {tokens(m.inputTokens)} input / {tokens(m.outputTokens)} output tokens · first{" "}
+              {m.firstSeen.slice(0, 10)}, last seen {m.lastSeen.slice(0, 10)}
             </p>
           </div>
           {addHref && m.model ? (

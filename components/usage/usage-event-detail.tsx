@@ -20,6 +20,7 @@ function Fields({ items }: { items: [string, ReactNode][] }) {
 }
 
 const n = (v: number) => <span className="tabular-nums">{v.toLocaleString("en-US")}</span>;
+const count = (v: number) => v.toLocaleString("en-US");
 const utc = (iso: string) => `${iso.replace("T", " ").replace("Z", "")} UTC`;
 
 function Content({ label, text }: { label: string; text: string | null }) {
@@ -98,6 +99,7 @@ export function UsageEventDetailView({ event: e }: { event: UsageEventDetailData
               ["Input uncached", n(e.tokens.inputUncached)],
               ["Cache read", n(e.tokens.cacheRead)],
               ["Cache write", n(e.tokens.cacheWrite)],
+              ["Cache write, 1 hour (part of cache write)", n(e.tokens.cacheWrite1h)],
               ["Output (all)", n(e.tokens.output)],
               ["Reasoning (part of output)", n(e.tokens.reasoning)],
             ]}
@@ -118,8 +120,25 @@ export function UsageEventDetailView({ event: e }: { event: UsageEventDetailData
               ]}
             />
           ) : (
-            <p className="text-sm text-muted">Unpriced: the catalog had no price for this model at this time. A super admin can add a price on the Prices page for the events that follow.</p>
+            <p className="text-sm text-muted">Unpriced: the catalog had no price for this model at this time. A super admin can add a price on the Prices page and price the waiting events there.</p>
           )}
+          {e.pricing ? (
+            <div className="mt-3 border-t border-border pt-3" data-testid="price-applied">
+              <p className="mb-1 text-sm font-medium">Applied to this event</p>
+              <Fields
+                items={[
+                  ["Service tier", e.pricing.serviceTier ? `${e.pricing.serviceTier} prices` : `standard prices${e.serviceTier ? ` (sent as "${e.serviceTier}")` : ""}`],
+                  ["Long-context tier", e.pricing.tierAboveInputTokens === null ? "none (standard rates)" : `above ${e.pricing.tierAboveInputTokens.toLocaleString("en-US")} input tokens`],
+                  ["Input", `${count(e.tokens.inputUncached)} × $${e.pricing.rates.inputPerMtok}/Mtok = $${e.pricing.parts.input}`],
+                  ["Cache read", `${count(e.tokens.cacheRead)} × $${e.pricing.rates.cachedInputPerMtok}/Mtok = $${e.pricing.parts.cacheRead}`],
+                  ["Cache write (5 min)", `${count(e.tokens.cacheWrite - e.tokens.cacheWrite1h)} × $${e.pricing.rates.cacheWritePerMtok}/Mtok = $${e.pricing.parts.cacheWrite}`],
+                  ["Cache write (1 hour)", `${count(e.tokens.cacheWrite1h)} × $${e.pricing.rates.cacheWrite1hPerMtok}/Mtok = $${e.pricing.parts.cacheWrite1h}`],
+                  ["Output", `${count(e.tokens.output)} × $${e.pricing.rates.outputPerMtok}/Mtok = $${e.pricing.parts.output}`],
+                  ["Per request", e.pricing.perRequest === null ? null : `$${e.pricing.perRequest}`],
+                ]}
+              />
+            </div>
+          ) : null}
         </Card>
         <Card title="Redaction">
           {redactions.length === 0 ? (

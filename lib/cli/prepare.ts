@@ -1,12 +1,12 @@
 // Start-up work shared by `npm start` and `spendline migrate`: data every fresh database needs.
 import { seedDemoIfEmpty } from "@/lib/server/demo";
-import { seedPriceCatalogIfEmpty } from "@/lib/server/pricing";
+import { loadBundledCatalog } from "@/lib/server/pricing";
 import { formatUsd } from "@/lib/money";
 import { progress } from "./args";
 
 export async function prepareDatabase(): Promise<void> {
-  const seeded = await seedPriceCatalogIfEmpty();
-  if (seeded > 0) console.log(`Loaded ${seeded} model prices into the empty price catalog.`);
+  const seeded = await loadBundledCatalog();
+  if (seeded > 0) console.log(`Loaded ${seeded} model price versions from the bundled catalog.`);
   if (process.env.SPENDLINE_DEMO === "1") {
     let bar: ReturnType<typeof progress> | null = null;
     const demo = await seedDemoIfEmpty({

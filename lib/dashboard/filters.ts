@@ -1,5 +1,6 @@
 // The console's URL filters (SPEC §7): from, to, org, project, provider, model, category. Parsed
 // once per request; an invalid value falls back to the default and is reported, never thrown.
+import { normalizeProviderOrNull } from "@/lib/providers";
 import { addDays, daysBetween, isoDay, parseIsoDay, startOfMonth } from "./dates";
 
 export type SearchParams = Record<string, string | string[] | undefined>;
@@ -60,7 +61,7 @@ export function parseDashboardFilters(params: SearchParams, now: Date): { filter
     return v && v.length <= 256 ? v : null;
   };
   return {
-    filters: { ...range, org: text("org"), project: text("project"), provider: text("provider"), model: text("model"), category: text("category") },
+    filters: { ...range, org: text("org"), project: text("project"), provider: normalizeProviderOrNull(text("provider")), model: text("model"), category: text("category") },
     error,
   };
 }

@@ -5,7 +5,7 @@
 import Decimal from "decimal.js";
 import type { AttributeValue, Attributes, DecodedSpan, DecodedTraceRequest } from "./decode";
 import { STATUS_CODE_ERROR } from "./decode";
-import { normalizeProviderName } from "./provider-name";
+import { normalizeProvider } from "@/lib/providers";
 
 /** A raw usage event (POST /api/v1/usage fields) made from one span. */
 export interface SpanUsageEvent {
@@ -157,7 +157,7 @@ function spanEvent(span: DecodedSpan, resource: Attributes, eventId: string): Sp
   const event: SpanUsageEvent = { event_id: eventId, timestamp: new Date(endMs).toISOString(), success: span.statusCode !== STATUS_CODE_ERROR };
   if (span.startTimeUnixNano > BigInt(0)) event.duration_ms = Number(span.endTimeUnixNano - span.startTimeUnixNano) / 1e6;
   const provider = text(first(attrs, PROVIDER)?.value);
-  if (provider) event.provider = normalizeProviderName(provider);
+  if (provider) event.provider = normalizeProvider(provider);
   event.model = text(attrs.get(MODEL[0])) ?? text(attrs.get(MODEL[1]));
   event.input_tokens = tokens(attrs, INPUT);
   event.cache_read_tokens = tokens(attrs, CACHE_READ);

@@ -1,6 +1,9 @@
 // Finds the price version for an event: by provider + model (or by model alone when the event
 // names no provider and only one provider has it), through aliases and dated model names
-// (`claude-sonnet-4-20250514` → `claude-sonnet-4`), in force at the event's timestamp.
+// (`claude-sonnet-4-20250514` → `claude-sonnet-4`), in force at the event's timestamp. Provider
+// names are compared by their canonical id (`gemini` and `google` are one provider).
+import { normalizeProvider } from "@/lib/providers";
+
 export interface PriceVersion {
   id: string;
   provider: string;
@@ -17,7 +20,7 @@ export interface PriceIndex<P extends PriceVersion> {
 }
 
 const norm = (s: string) => s.trim().toLowerCase();
-const keyOf = (provider: string, model: string) => `${norm(provider)}\u0000${norm(model)}`;
+const keyOf = (provider: string, model: string) => `${normalizeProvider(provider)}\u0000${norm(model)}`;
 
 export function buildPriceIndex<P extends PriceVersion>(versions: readonly P[]): PriceIndex<P> {
   const byKey = new Map<string, P[]>();
@@ -64,7 +67,7 @@ export type MatchResult<P> = { price: P } | { price: null; reason: "unknown_mode
 
 export function matchPrice<P extends PriceVersion>(index: PriceIndex<P>, query: { provider?: string | null; model?: string | null; at: Date }): MatchResult<P> {
   if (!query.model) return { price: null, reason: "unknown_model" };
-  const provider = query.provider ? norm(query.provider) : null;
+  const provider = query.provider ? normalizeProvider(query.provider) : null;
   for (const name of candidateModelNames(query.model)) {
     const keys = [...(index.byName.get(name) ?? [])];
     // An exact model name beats an alias that another entry of the same provider answers to.

@@ -3,6 +3,8 @@
 // export of a filtered set, read in keyset batches so that a million rows never sit in memory.
 import { getDatabase, prisma } from "@/lib/db/client";
 import { toCostString, toCostStringOrNull } from "@/lib/money";
+import { priceEventDetailed, toPriceBreakdownView, type PriceBreakdownView } from "@/lib/pricing/calculate";
+import { readServiceTiers, readTiers, toPriceRates, type ServiceTiersJson, type TierJson } from "@/lib/pricing/price-version";
 import { addDays } from "@/lib/dashboard/dates";
 import type { DashboardFilters } from "@/lib/dashboard/filters";
 import { canAccessOrg, type Actor } from "./authz";
@@ -209,7 +211,10 @@ export interface UsageEventDetail extends UsageLogRow {
   userName: string | null;
   documentRef: string | null;
   purposeDetail: string | null;
-  tokens: { inputUncached: number; cacheRead: number; cacheWrite: number; output: number; reasoning: number };
+  tokens: { inputUncached: number; cacheRead: number; cacheWrite: number; cacheWrite1h: number; output: number; reasoning: number };
+  serviceTier: string | null;
+  /** How the stored cost was reached from the price version (tier, service tier, rates applied). */
+  pricing: PriceBreakdownView | null;
   durationMs: number | null;
   error: string | null;
   prompt: string | null;
@@ -228,8 +233,11 @@ export interface UsageEventDetail extends UsageLogRow {
     inputPerMtok: string;
     cachedInputPerMtok: string | null;
     cacheWritePerMtok: string | null;
+    cacheWrite1hPerMtok: string | null;
     outputPerMtok: string;
     perRequest: string | null;
+    tiers: TierJson[] | null;
+    serviceTiers: ServiceTiersJson | null;
     source: string;
   } | null;
 }
@@ -252,6 +260,14 @@ export async function getUsageEvent(actor: Actor, id: string): Promise<UsageEven
     include: { organization: true, project: true, endUser: true, price: true, apiKey: { select: { prefix: true } } },
   });
   if (!e || !canAccessOrg(actor, e.orgId, "viewer")) throw new AppError("not_found", "Event not found.");
+  const tokens = {
+    inputUncached: Number(e.inputUncachedTokens),
+    cacheRead: Number(e.cacheReadTokens),
+    cacheWrite: Number(e.cacheWriteTokens),
+    cacheWrite1h: Number(e.cacheWrite1hTokens),
+    output: Number(e.outputTokens),
+    reasoning: Number(e.reasoningTokens),
+  };
   return {
     id: e.id.toString(),
     eventId: e.eventId,
@@ -269,9 +285,11 @@ export async function getUsageEvent(actor: Actor, id: string): Promise<UsageEven
     model: e.model,
     documentRef: e.documentRef,
     purposeDetail: e.purposeDetail,
-    inputTokens: e.inputUncachedTokens + e.cacheReadTokens + e.cacheWriteTokens,
-    outputTokens: e.outputTokens,
-    tokens: { inputUncached: e.inputUncachedTokens, cacheRead: e.cacheReadTokens, cacheWrite: e.cacheWriteTokens, output: e.outputTokens, reasoning: e.reasoningTokens },
+    inputTokens: Number(e.inputUncachedTokens + e.cacheReadTokens + e.cacheWriteTokens),
+    outputTokens: Number(e.outputTokens),
+    tokens,
+    serviceTier: e.serviceTier,
+    pricing: e.price ? toPriceBreakdownView(priceEventDetailed(tokens, toPriceRates(e.price), e.serviceTier)) : null,
     durationMs: e.durationMs,
     success: e.success,
     error: e.error,
@@ -296,8 +314,11 @@ export async function getUsageEvent(actor: Actor, id: string): Promise<UsageEven
           inputPerMtok: e.price.inputPerMtok.toString(),
           cachedInputPerMtok: str(e.price.cachedInputPerMtok),
           cacheWritePerMtok: str(e.price.cacheWritePerMtok),
+          cacheWrite1hPerMtok: str(e.price.cacheWrite1hPerMtok),
           outputPerMtok: e.price.outputPerMtok.toString(),
           perRequest: str(e.price.perRequest),
+          tiers: readTiers(e.price.tiers),
+          serviceTiers: readServiceTiers(e.price.serviceTiers),
           source: e.price.source,
         }
       : null,

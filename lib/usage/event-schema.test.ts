@@ -20,7 +20,7 @@ describe("parseUsageEvent", () => {
     const e = ok({ event_id: "e1", organization: "other-org", surprise: 1, model: "gpt-4o", input_tokens: 10 });
     expect(e.event_id).toBe("e1");
     expect("organization" in e).toBe(false);
-    expect(e.tokens).toEqual({ inputUncached: 10, cacheRead: 0, cacheWrite: 0, output: 0, reasoning: 0 });
+    expect(e.tokens).toEqual({ inputUncached: 10, cacheRead: 0, cacheWrite: 0, cacheWrite1h: 0, output: 0, reasoning: 0 });
   });
 
   it("requires event_id of at most 128 characters", () => {
@@ -65,5 +65,19 @@ describe("parseUsageEvent", () => {
 
   it("stores message arrays sent as prompt as JSON text", () => {
     expect(ok({ event_id: "p", prompt: [{ role: "user", content: "hi" }] }).prompt).toBe('[{"role":"user","content":"hi"}]');
+  });
+
+  it("normalises the provider to its canonical id and keeps service_tier and cache_write_1h_tokens", () => {
+    const e = ok({ event_id: "t", provider: "GCP.Gemini", service_tier: "Batch", input_tokens: 10, cache_write_tokens: 4, cache_write_1h_tokens: 3 });
+    expect(e).toMatchObject({ provider: "google", service_tier: "batch", cache_write_1h_tokens: 3 });
+    expect(e.tokens).toMatchObject({ cacheWrite: 4, cacheWrite1h: 3 });
+    expect(ok({ event_id: "x", provider: "x-ai" }).provider).toBe("xai");
+    expect(ok({ event_id: "a", provider: "Azure_OpenAI" }).provider).toBe("azure");
+  });
+
+  it("accepts token counts up to 10^12", () => {
+    expect(ok({ event_id: "big", input_tokens: 1e12, output_tokens: 3e9 }).tokens).toMatchObject({ inputUncached: 1e12, output: 3e9 });
+    const r = parseUsageEvent({ event_id: "too-big", output_tokens: 1e12 + 1 });
+    expect(r.ok).toBe(false);
   });
 });

@@ -3,6 +3,7 @@
 // the parsed event, so key order and ignored fields do not make a replay look like a conflict.
 import { createHash } from "node:crypto";
 import { z } from "zod";
+import { normalizeProviderOrNull } from "@/lib/providers";
 import { projectKeySchema } from "@/lib/schemas";
 import { MAX_TOKEN_COUNT, normalizeTokens, TokenCountError, type TokenCounts, type UsageFormat } from "./normalize";
 import { jsonDeeperThan, MAX_METADATA_DEPTH } from "./json-depth";
@@ -11,6 +12,8 @@ export const MAX_EVENTS_PER_BATCH = 1000;
 export const MAX_BODY_BYTES = 5 * 1024 * 1024;
 export const TIMESTAMP_MAX_AGE_MS = 35 * 24 * 60 * 60 * 1000;
 export const TIMESTAMP_MAX_AHEAD_MS = 5 * 60 * 1000;
+
+const MAX_DURATION_MS = 2_147_483_647;
 
 const ISO_TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
 
@@ -38,7 +41,7 @@ function tokenCount(field: string) {
     .number({ message: `${field} must be a number.` })
     .int(`${field} must be an integer.`)
     .min(0, `${field} must not be negative.`)
-    .max(MAX_TOKEN_COUNT, `${field} must be at most ${MAX_TOKEN_COUNT}.`)
+    .max(MAX_TOKEN_COUNT, `${field} must be at most 10^12.`)
     .optional()
     .nullable()
     .transform((n) => n ?? undefined);
@@ -87,17 +90,20 @@ export const usageEventSchema = z.object(
       .max(128, "event_id must be at most 128 characters.")
       .refine(NO_NUL, "event_id must not contain NUL characters."),
     timestamp: timestampSchema.optional().nullable().transform((d) => d ?? undefined),
-    provider: optionalText("provider", 100).transform((s) => s?.toLowerCase()),
+    provider: optionalText("provider", 100).transform((s) => normalizeProviderOrNull(s) ?? undefined),
     model: optionalText("model", 200),
     input_tokens: tokenCount("input_tokens"),
     cache_read_tokens: tokenCount("cache_read_tokens"),
     cache_write_tokens: tokenCount("cache_write_tokens"),
+    cache_write_1h_tokens: tokenCount("cache_write_1h_tokens"),
     output_tokens: tokenCount("output_tokens"),
     reasoning_tokens: tokenCount("reasoning_tokens"),
+    // batch / flex / priority; default, auto, standard or absent mean standard prices.
+    service_tier: optionalText("service_tier", 50).transform((s) => s?.toLowerCase()),
     duration_ms: z
       .number({ message: "duration_ms must be a number." })
       .min(0, "duration_ms must not be negative.")
-      .max(MAX_TOKEN_COUNT, `duration_ms must be at most ${MAX_TOKEN_COUNT}.`)
+      .max(MAX_DURATION_MS, `duration_ms must be at most ${MAX_DURATION_MS}.`)
       .transform((n) => Math.round(n))
       .optional()
       .nullable()

@@ -1,12 +1,13 @@
 import type { Metadata } from "next";
 import { AddPriceForm } from "@/components/prices/add-price-form";
 import { PriceCatalog } from "@/components/prices/price-catalog";
+import { RepricePanel } from "@/components/prices/reprice-panel";
 import { UnpricedModels } from "@/components/prices/unpriced-models";
 import { Card, EmptyState, PageHeader } from "@/components/ui/card";
 import { isoDay } from "@/lib/dashboard/dates";
 import { first, type SearchParams } from "@/lib/dashboard/filters";
 import { isSuperAdmin } from "@/lib/server/authz";
-import { listPrices, listUnpricedModels } from "@/lib/server/pricing";
+import { listPrices, listUnpricedModels, previewReprice } from "@/lib/server/pricing";
 import { requireUser } from "@/lib/server/session";
 
 export const metadata: Metadata = { title: "Prices" };
@@ -16,18 +17,34 @@ export default async function PricesPage({ searchParams }: { searchParams: Promi
   const actor = await requireUser();
   const admin = isSuperAdmin(actor);
   const providerFilter = first(params, "provider_filter");
-  const [prices, unpriced] = await Promise.all([listPrices(actor, providerFilter ? { provider: providerFilter } : {}), listUnpricedModels(actor)]);
+  const [prices, unpriced, reprice] = await Promise.all([
+    listPrices(actor, providerFilter ? { provider: providerFilter } : {}),
+    listUnpricedModels(actor),
+    admin ? previewReprice(actor) : Promise.resolve(null),
+  ]);
   const providers = [...new Set((await listPrices(actor)).map((p) => p.provider))];
-  const prefill = { provider: first(params, "provider") ?? undefined, model: first(params, "model") ?? undefined };
+  const repriced = /^\d+$/.test(first(params, "repriced") ?? "") ? first(params, "repriced") : null;
+  const addedUsd = /^-?\d+(\.\d+)?$/.test(first(params, "added_usd") ?? "") ? first(params, "added_usd") : "0";
+  const prefill = { provider: first(params, "provider") ?? undefined, model: first(params, "model") ?? undefined, effectiveFrom: first(params, "effective_from") ?? undefined };
   return (
     <>
       <PageHeader title="Prices" description="USD per million tokens. Each event is priced by the version in force at its time and keeps it." />
+      {repriced ? (
+        <p role="status" className="mb-6 rounded-md border border-success/40 bg-success/10 px-3 py-2 text-sm text-success">
+          Priced {repriced} event{repriced === "1" ? "" : "s"}, adding ${addedUsd}.
+        </p>
+      ) : null}
+      {reprice && reprice.events > 0 ? (
+        <Card className="mb-6" title="Price the waiting events">
+          <RepricePanel preview={reprice} />
+        </Card>
+      ) : null}
       <div className="grid grid-cols-1 gap-6 lg:grid-cols-2">
         <Card title={`Unpriced models (${unpriced.length})`}>
           {unpriced.length === 0 ? (
             <p className="text-sm text-muted">Every model seen in events has a price.</p>
           ) : (
-            <UnpricedModels models={unpriced} addHref={admin ? (m) => `/prices?${new URLSearchParams({ provider: m.provider ?? "", model: m.model ?? "" }).toString()}#add-price` : null} />
+            <UnpricedModels models={unpriced} addHref={admin ? (m) => `/prices?${new URLSearchParams({ provider: m.provider ?? "", model: m.model ?? "", effective_from: m.firstSeen.slice(0, 10) }).toString()}#add-price` : null} />
           )}
         </Card>
         <div id="add-price" className="min-w-0">

@@ -65,7 +65,7 @@ export function prepareEvents(principal: ApiKeyPrincipal, rawEvents: unknown[], 
       occurredAt,
       // A key bound to a project records every event under it; the body's `project` is ignored (SPEC §5).
       projectKey: principal.projectKey ?? e.project ?? null,
-      costUsd: match.price ? toCostString(priceEvent(e.tokens, match.price)) : null,
+      costUsd: match.price ? toCostString(priceEvent(e.tokens, match.price, e.service_tier)) : null,
       priceId: match.price?.id ?? null,
     };
     firstOf.set(e.event_id, p);

@@ -19,9 +19,11 @@ export interface EventRecord {
   purpose_detail: string | null;
   provider: string | null;
   model: string | null;
+  service_tier: string | null;
   input_uncached_tokens: number;
   cache_read_tokens: number;
   cache_write_tokens: number;
+  cache_write_1h_tokens: number;
   output_tokens: number;
   reasoning_tokens: number;
   duration_ms: number | null;
@@ -76,9 +78,11 @@ export function toRecord(p: PreparedEvent): EventRecord {
     purpose_detail: content.purposeDetail ?? null,
     provider: e.provider ?? null,
     model: e.model ?? null,
+    service_tier: e.service_tier ?? null,
     input_uncached_tokens: e.tokens.inputUncached,
     cache_read_tokens: e.tokens.cacheRead,
     cache_write_tokens: e.tokens.cacheWrite,
+    cache_write_1h_tokens: e.tokens.cacheWrite1h ?? 0,
     output_tokens: e.tokens.output,
     reasoning_tokens: e.tokens.reasoning,
     duration_ms: e.duration_ms ?? null,

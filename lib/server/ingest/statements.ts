@@ -6,9 +6,9 @@ import { budgetCountsAnyEventSql } from "../budgets/store";
 const RECORD_COLUMNS = `
   event_id text, body_hash text, occurred_at timestamptz, day date, month date,
   project_id uuid, project_key text, end_user_id uuid, user_key text, document_ref text,
-  category text, purpose_detail text, provider text, model text,
-  input_uncached_tokens int, cache_read_tokens int, cache_write_tokens int, output_tokens int,
-  reasoning_tokens int, duration_ms int, success boolean, error text, prompt text, response text,
+  category text, purpose_detail text, provider text, model text, service_tier text,
+  input_uncached_tokens bigint, cache_read_tokens bigint, cache_write_tokens bigint, cache_write_1h_tokens bigint,
+  output_tokens bigint, reasoning_tokens bigint, duration_ms int, success boolean, error text, prompt text, response text,
   redaction_summary jsonb, redaction_summary_without_content jsonb, metadata jsonb, raw_usage jsonb, cost_usd numeric, priced boolean,
   price_id uuid, client_cost_usd numeric, reservation_id uuid`;
 
@@ -59,12 +59,12 @@ WITH src AS (
       : ""
   }, ins AS (
   INSERT INTO usage_events (org_id, event_id, body_hash, occurred_at, api_key_id, project_id, end_user_id,
-    document_ref, category, purpose_detail, provider, model, input_uncached_tokens, cache_read_tokens,
-    cache_write_tokens, output_tokens, reasoning_tokens, duration_ms, success, error, prompt, response,
+    document_ref, category, purpose_detail, provider, model, service_tier, input_uncached_tokens, cache_read_tokens,
+    cache_write_tokens, cache_write_1h_tokens, output_tokens, reasoning_tokens, duration_ms, success, error, prompt, response,
     redaction_summary, metadata, raw_usage, cost_usd, priced, price_id, client_cost_usd, reservation_id)
   SELECT $1::uuid, event_id, body_hash, occurred_at, $2::uuid, project_id, end_user_id,
-    document_ref, category, purpose_detail, provider, model, input_uncached_tokens, cache_read_tokens,
-    cache_write_tokens, output_tokens, reasoning_tokens, duration_ms, success, error,
+    document_ref, category, purpose_detail, provider, model, service_tier, input_uncached_tokens, cache_read_tokens,
+    cache_write_tokens, cache_write_1h_tokens, output_tokens, reasoning_tokens, duration_ms, success, error,
     CASE WHEN o.store_content THEN prompt END, CASE WHEN o.store_content THEN response END,
     COALESCE(CASE WHEN o.store_content THEN redaction_summary ELSE redaction_summary_without_content END, '{}'::jsonb),
     metadata, raw_usage, cost_usd, priced, price_id, client_cost_usd, reservation_id

@@ -4,7 +4,7 @@ import { SUMMARY_GROUPS } from "@/lib/usage/summary-query";
 
 const decimal = { type: "string", pattern: "^\\d+(\\.\\d{1,12})?$", description: "Exact decimal USD amount, up to 12 decimal places.", examples: ["0.00000125"] };
 const nullableDecimal = { ...decimal, type: ["string", "null"] };
-const tokens = { type: "integer", minimum: 0, maximum: 2147483647 };
+const tokens = { type: "integer", minimum: 0, maximum: 1_000_000_000_000 };
 const errorRef = (description: string) => ({ description, content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } });
 const retryAfter = { "Retry-After": { description: "Seconds to wait before retrying.", schema: { type: "integer" } } };
 
@@ -43,6 +43,8 @@ export const openApiDocument = {
           input_tokens: { ...tokens, description: "ALL input tokens, cached ones included." },
           cache_read_tokens: { ...tokens, description: "Part of input_tokens read from the cache." },
           cache_write_tokens: { ...tokens, description: "Part of input_tokens written to the cache." },
+          cache_write_1h_tokens: { ...tokens, description: "Part of cache_write_tokens written for one hour (billed at the 1-hour cache-write price)." },
+          service_tier: { type: "string", description: "batch, flex or priority; default, auto, standard or absent mean standard prices." },
           output_tokens: { ...tokens, description: "All output tokens, reasoning included." },
           reasoning_tokens: { ...tokens, description: "Part of output_tokens spent reasoning (informational)." },
           duration_ms: { type: "number", minimum: 0 },

@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createApiKey, revokeApiKey } from "@/lib/server/api-keys";
-import { importPrices, listUnpricedModels } from "@/lib/server/pricing";
+import { importPrices, listUnpricedModels, type PriceImportEntry } from "@/lib/server/pricing";
 import { verifyRollups } from "@/lib/server/rollups";
-import type { PriceVersionInput } from "@/lib/pricing/catalog-format";
 import { REDACTION_CORPUS } from "@/lib/redaction.corpus";
 import { useTestDatabase } from "@/test/database";
 import { makeOrg, SYSTEM, uniq } from "@/test/fixtures";
@@ -17,7 +16,7 @@ const DAY = 86_400_000;
 const now = Date.now();
 const daysAgo = (n: number) => new Date(now - n * DAY).toISOString();
 
-function price(provider: string, model: string, rates: Partial<PriceVersionInput> & { inputPerMtok: string; outputPerMtok: string }, effectiveFrom: Date): PriceVersionInput {
+function price(provider: string, model: string, rates: Partial<PriceImportEntry> & { inputPerMtok: string; outputPerMtok: string }, effectiveFrom: Date): PriceImportEntry {
   return { provider, model, aliases: [], cachedInputPerMtok: null, cacheWritePerMtok: null, perRequest: null, ...rates, effectiveFrom };
 }
 
@@ -195,7 +194,7 @@ describe("pricing", () => {
     // 86 × 2.5 + 1920 × 1.25 + 300 × 10 = 215 + 2400 + 3000 = 5615 per million
     expect(results[0].cost_usd).toBe("0.005615");
     const row = await eventRow(main.org.id, id);
-    expect(row).toMatchObject({ inputUncachedTokens: 86, cacheReadTokens: 1920, cacheWriteTokens: 0, outputTokens: 300, reasoningTokens: 192 });
+    expect(row).toMatchObject({ inputUncachedTokens: 86n, cacheReadTokens: 1920n, cacheWriteTokens: 0n, outputTokens: 300n, reasoningTokens: 192n });
     expect(row.rawUsage).toEqual(usage);
   });
 
@@ -213,7 +212,7 @@ describe("pricing", () => {
     // 50 × 3 + 2000 × 0.3 + 1000 × 3.75 + 400 × 15 = 150 + 600 + 3750 + 6000 = 10500 per million
     expect(results[0].cost_usd).toBe("0.0105");
     const row = await eventRow(main.org.id, id);
-    expect(row).toMatchObject({ inputUncachedTokens: 50, cacheReadTokens: 2000, cacheWriteTokens: 1000, outputTokens: 400 });
+    expect(row).toMatchObject({ inputUncachedTokens: 50n, cacheReadTokens: 2000n, cacheWriteTokens: 1000n, outputTokens: 400n });
     expect(row.costUsd?.toString()).toBe("0.0105");
   });
 

@@ -7,7 +7,7 @@ import { OTLPTraceExporter as OTLPProtoExporter } from "@opentelemetry/exporter-
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider, type ReadableSpan, type SpanExporter } from "@opentelemetry/sdk-trace";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { PriceVersionInput } from "@/lib/pricing/catalog-format";
+import type { PriceImportEntry } from "@/lib/server/pricing/versions";
 import { createApiKey } from "@/lib/server/api-keys";
 import { importPrices } from "@/lib/server/pricing";
 import { useTestDatabase } from "@/test/database";
@@ -17,7 +17,7 @@ import { createApiServer } from "@/test/http-server";
 const testDb = await useTestDatabase();
 const prisma = testDb.prisma;
 
-const price: PriceVersionInput = {
+const price: PriceImportEntry = {
   provider: "openai",
   model: "otel-exp-gpt",
   aliases: [],

@@ -11,7 +11,7 @@ import { resourceFromAttributes } from "@opentelemetry/resources";
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from "@opentelemetry/sdk-trace";
 import type OpenAIClient from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { PriceVersionInput } from "@/lib/pricing/catalog-format";
+import type { PriceImportEntry } from "@/lib/server/pricing/versions";
 import { createApiKey } from "@/lib/server/api-keys";
 import { importPrices } from "@/lib/server/pricing";
 import { useTestDatabase } from "@/test/database";
@@ -22,7 +22,7 @@ const testDb = await useTestDatabase();
 const prisma = testDb.prisma;
 
 const MODEL = "otel-oai-gpt";
-const price: PriceVersionInput = {
+const price: PriceImportEntry = {
   provider: "openai",
   model: MODEL,
   aliases: [],

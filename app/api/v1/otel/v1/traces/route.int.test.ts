@@ -2,7 +2,7 @@ import { gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import { openDatabase, setDatabase } from "@/lib/db/client";
 import { decodeTraceResponse } from "@/lib/otel/decode";
-import type { PriceVersionInput } from "@/lib/pricing/catalog-format";
+import type { PriceImportEntry } from "@/lib/server/pricing/versions";
 import { createApiKey } from "@/lib/server/api-keys";
 import { backgroundWorkSettled } from "@/lib/server/budgets/background";
 import { setBudget } from "@/lib/server/budgets/manage";
@@ -24,7 +24,7 @@ afterAll(backgroundWorkSettled);
 const DAY = 86_400_000;
 const MiB = 1024 * 1024;
 
-function price(provider: string, model: string, rates: Partial<PriceVersionInput> & { inputPerMtok: string; outputPerMtok: string }): PriceVersionInput {
+function price(provider: string, model: string, rates: Partial<PriceImportEntry> & { inputPerMtok: string; outputPerMtok: string }): PriceImportEntry {
   return { provider, model, aliases: [], cachedInputPerMtok: null, cacheWritePerMtok: null, perRequest: null, ...rates, effectiveFrom: new Date("2024-01-01T00:00:00Z") };
 }
 
