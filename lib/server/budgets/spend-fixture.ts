@@ -8,7 +8,7 @@ import { afterSpendCommitted, applySpendInTransaction, type SpendInput, type Spe
 
 export async function recordTestEvent(
   orgId: string,
-  event: { costUsd: string | null; project?: string; user?: string; occurredAt?: Date; reservationId?: string; overrideToken?: string },
+  event: { costUsd: string | null; project?: string; user?: string; occurredAt?: Date; reservationId?: string; overrideToken?: string; apiKeyPrefix?: string },
 ): Promise<{ rowId: bigint; outcome: SpendOutcome }> {
   const db = await prisma();
   const items: { input: SpendInput; outcome: SpendOutcome }[] = [];
@@ -40,6 +40,7 @@ export async function recordTestEvent(
       costUsd: event.costUsd === null ? null : dec(event.costUsd),
       reservationId: event.reservationId ?? null,
       overrideToken: event.overrideToken ?? null,
+      apiKeyPrefix: event.apiKeyPrefix ?? null,
     };
     const outcome = await applySpendInTransaction(tx, input);
     items.push({ input, outcome });

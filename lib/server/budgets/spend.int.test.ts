@@ -62,13 +62,16 @@ describe("recording spend against budgets", () => {
     const otherUser = await recordTestEvent(org.id, { costUsd: "0.2", user: "bob", project: "chatbot", overrideToken: token });
     expect(otherUser.outcome.budgetOverride).toBe(false);
     const otherOrg = await makeOrg();
-    expect((await recordTestEvent(otherOrg.id, { costUsd: "0.2", user: "alice", project: "chatbot", overrideToken: token })).outcome.budgetOverride).toBe(false);
+    expect((await recordTestEvent(otherOrg.id, { costUsd: "0.2", user: "alice", project: "chatbot", overrideToken: token, apiKeyPrefix: "abcd1234" })).outcome.budgetOverride).toBe(false);
+    // Bound to the key that asked.
+    const otherKey = await recordTestEvent(org.id, { costUsd: "0.2", user: "alice", project: "chatbot", overrideToken: token, apiKeyPrefix: "zzzz9999" });
+    expect(otherKey.outcome.budgetOverride).toBe(false);
 
-    const first = await recordTestEvent(org.id, { costUsd: "0.2", user: "alice", project: "chatbot", overrideToken: token });
+    const first = await recordTestEvent(org.id, { costUsd: "0.2", user: "alice", project: "chatbot", overrideToken: token, apiKeyPrefix: "abcd1234" });
     expect(first.outcome).toMatchObject({ budgetOverride: true, overBudget: true, overrideBy: "user:alice" });
     expect(await eventRow(first.rowId)).toMatchObject({ budgetOverride: true, overBudget: true, overrideBy: "user:alice", overrideTokenId: first.outcome.overrideTokenId });
 
-    const second = await recordTestEvent(org.id, { costUsd: "0.2", user: "alice", project: "chatbot", overrideToken: token });
+    const second = await recordTestEvent(org.id, { costUsd: "0.2", user: "alice", project: "chatbot", overrideToken: token, apiKeyPrefix: "abcd1234" });
     expect(second.outcome.budgetOverride).toBe(false);
     expect(await eventRow(second.rowId)).toMatchObject({ budgetOverride: false, overBudget: true, overrideTokenId: null });
 
@@ -78,7 +81,7 @@ describe("recording spend against budgets", () => {
     expect(overrides[0]).toMatchObject({ kind: "confirmation", grantedBy: "user:alice", eventId: first.rowId.toString() });
     expect(await db.auditLog.count({ where: { orgId: org.id, action: "budget.override.confirm" } })).toBe(1);
     // Spend counted for all of them.
-    expect((await listBudgets(SYSTEM, org.id))[0].spentUsd).toBe("1.4");
+    expect((await listBudgets(SYSTEM, org.id))[0].spentUsd).toBe("1.6");
   });
 
   it("lets only one of two concurrent events redeem the same token", async () => {
@@ -86,7 +89,7 @@ describe("recording spend against budgets", () => {
     await setBudget(SYSTEM, org.id, { scope: "organization", limitUsd: "0.5", mode: "soft" });
     await recordTestEvent(org.id, { costUsd: "0.5" });
     const { overrideToken } = await checkBudget(org.id, { estimated_cost_usd: "0.1" }, { apiKeyPrefix: "abcd1234" });
-    const results = await Promise.all(Array.from({ length: 5 }, () => recordTestEvent(org.id, { costUsd: "0.1", overrideToken: overrideToken! })));
+    const results = await Promise.all(Array.from({ length: 5 }, () => recordTestEvent(org.id, { costUsd: "0.1", overrideToken: overrideToken!, apiKeyPrefix: "abcd1234" })));
     expect(results.filter((r) => r.outcome.budgetOverride)).toHaveLength(1);
     expect(results.find((r) => r.outcome.budgetOverride)!.outcome.overrideBy).toBe("api_key:abcd1234");
   });
