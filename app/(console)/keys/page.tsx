@@ -9,7 +9,7 @@ export const metadata: Metadata = { title: "API keys" };
 
 export default async function ApiKeysPage({ searchParams }: { searchParams: Promise<{ org?: string }> }) {
   const { org: slug } = await searchParams;
-  const { actor, org } = await requireOrgScope(slug, "admin");
+  const { actor, org } = await requireOrgScope(slug, "admin", { path: "/keys" });
   if (!org) {
     return (
       <>

@@ -8,7 +8,7 @@ import { periodContaining, type BudgetPeriodKind, type PeriodRange } from "@/lib
 import { projectPeriod } from "@/lib/budgets/projection";
 import { budgetInputSchema, budgetUpdateSchema, extensionInputSchema, type BudgetInput, type BudgetUpdate, type ExtensionInput } from "@/lib/budgets/schemas";
 import { AppError } from "../errors";
-import { assertOrgRole, canAccessOrg, type Actor } from "../authz";
+import { assertOrgRole, canAccessOrg, orgWhere, type Actor } from "../authz";
 import { writeAudit, type RequestContext } from "../audit";
 import { ensureEndUser, ensureProject } from "../projects";
 import { activeExtensions, counterKey, lockPeriodCounters, rawSpend, toScopedBudget, withRetry, type Tx } from "./store";
@@ -226,6 +226,28 @@ export async function listBudgets(actor: Actor, orgId: string, options: { active
   const budgets = await db.budget.findMany({ where: { orgId, ...(options.activeOnly ? { active: true } : {}) }, orderBy: [{ scope: "asc" }, { scopeKey: "asc" }] });
   const figures = await currentFigures(db, budgets, now);
   return budgets.map((b) => summarise(b, figures.get(b.id)!, now));
+}
+
+export interface BudgetWithOrg extends BudgetSummary {
+  orgSlug: string;
+  orgName: string;
+}
+
+/**
+ * Budgets of one organisation, or (orgId null) of every organisation the actor may read — super
+ * admins see them all — each named with its organisation, ordered by organisation then scope.
+ */
+export async function listBudgetsInScope(actor: Actor, orgId: string | null, options: { now?: Date } = {}): Promise<BudgetWithOrg[]> {
+  if (orgId) assertOrgRole(actor, orgId, "viewer");
+  const now = options.now ?? new Date();
+  const db = await prisma();
+  const budgets = await db.budget.findMany({
+    where: orgId ? { orgId } : orgWhere(actor, "viewer"),
+    include: { organization: { select: { slug: true, name: true } } },
+    orderBy: [{ organization: { name: "asc" } }, { scope: "asc" }, { scopeKey: "asc" }],
+  });
+  const figures = await currentFigures(db, budgets, now);
+  return budgets.map((b) => ({ ...summarise(b, figures.get(b.id)!, now), orgSlug: b.organization.slug, orgName: b.organization.name }));
 }
 
 export interface BudgetPeriodHistory {
