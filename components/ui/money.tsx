@@ -5,7 +5,7 @@ import { formatCents, formatUsd } from "@/lib/money";
 export function Money({ value, className = "", cents = false }: { value: string | null; className?: string; cents?: boolean }) {
   if (value === null) return <span className={`text-muted ${className}`} title="Unpriced: the catalog had no price for this model">unpriced</span>;
   return (
-    <span className={`tabular-nums ${className}`} title={`${formatUsd(value, { exact: true })} (exact)`}>
+    <span className={`tabular-nums ${className}`} title={`$${value} (exact)`}>
       {cents ? formatCents(value) : formatUsd(value)}
     </span>
   );

@@ -29,3 +29,14 @@ describe("range presets", () => {
     expect(previousRange({ from: "2026-03-05", to: "2026-03-05" })).toEqual({ from: "2026-03-04", to: "2026-03-04" });
   });
 });
+
+describe("previous period on the chart", async () => {
+  const { prepareDailySeries, withPreviousPeriod } = await import("./chart-data");
+  it("puts each previous day beside the day at the same position of the range", () => {
+    const s = prepareDailySeries([{ day: "2026-03-02", series: "a", cost: "2" }], { from: "2026-03-01", to: "2026-03-03" });
+    const p = withPreviousPeriod(s, [{ day: "2026-02-26", cost: "1.5" }, { day: "2026-02-26", cost: "0.25" }, { day: "2026-02-20", cost: "9" }], { from: "2026-02-26", to: "2026-02-28" });
+    expect(p.points.map((x) => x.exact.previous)).toEqual(["1.75", "0", "0"]);
+    expect(p.points[0].exact.previousDay).toBe("2026-02-26");
+    expect(p.previousTotal).toBe("1.75");
+  });
+});

@@ -315,6 +315,15 @@ function redactionCounts(value: unknown): Record<string, number> {
   return out;
 }
 
+/** The internal id of an organisation's event by its client event id (not found when absent or not readable). */
+export async function findUsageEventId(actor: Actor, orgId: string, eventId: string): Promise<string> {
+  if (!canAccessOrg(actor, orgId, "viewer")) throw new AppError("not_found", "Event not found.");
+  const db = await prisma();
+  const e = await db.usageEvent.findUnique({ where: { orgId_eventId: { orgId, eventId } }, select: { id: true } });
+  if (!e) throw new AppError("not_found", "Event not found.");
+  return e.id.toString();
+}
+
 /** One event by its internal id; another organisation's event (or a malformed id) is not found. */
 export async function getUsageEvent(actor: Actor, id: string): Promise<UsageEventDetail> {
   if (!/^\d{1,18}$/.test(id)) throw new AppError("not_found", "Event not found.");
