@@ -11,6 +11,7 @@ export const NAV_ITEMS: NavItem[] = [
   { href: "/usage", label: "Usage log", access: "member" },
   { href: "/budgets", label: "Budgets", access: "member" },
   { href: "/alerts", label: "Alerts", access: "member" },
+  { href: "/reports", label: "Reports", access: "member" },
   { href: "/prices", label: "Prices", access: "member" },
   { href: "/keys", label: "API keys", access: "admin" },
   { href: "/members", label: "Members", access: "admin" },
