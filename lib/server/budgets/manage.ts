@@ -129,6 +129,39 @@ async function recountCurrentPeriod(budgetId: string, now = new Date()): Promise
   );
 }
 
+/**
+ * Before a budget's period kind changes: its counters move to the archive with the period kind and
+ * the limit in force, so its history survives (the live counters then start afresh for the new kind).
+ */
+async function archiveCounters(tx: Tx, budget: BudgetRecord, limitAt: (end: Date) => string = () => budget.limitUsd.toString()): Promise<void> {
+  const counters = await tx.budgetPeriodSpend.findMany({ where: { budgetId: budget.id } });
+  if (counters.length === 0) return;
+  await tx.budgetPeriodArchive.createMany({
+    data: counters.map((c) => ({ budgetId: budget.id, period: budget.period, periodStart: c.periodStart, periodEnd: c.periodEnd, spentUsd: c.spentUsd, limitUsd: limitAt(c.periodEnd) })),
+  });
+  await tx.budgetPeriodSpend.deleteMany({ where: { budgetId: budget.id } });
+}
+
+/** Limit changes of a budget from its audit trail: the limit in force at an instant. */
+async function limitTimeline(tx: Tx, budget: BudgetRecord): Promise<(at: Date) => string> {
+  const changes = await tx.auditLog.findMany({
+    where: { targetType: "budget", targetId: budget.id, action: { in: ["budget.create", "budget.update"] } },
+    orderBy: { id: "asc" },
+    select: { createdAt: true, before: true, after: true },
+  });
+  const limitOf = (v: unknown) => (v && typeof v === "object" && "limitUsd" in v ? String((v as { limitUsd: unknown }).limitUsd) : null);
+  const steps = changes.map((c) => ({ at: c.createdAt, before: limitOf(c.before), after: limitOf(c.after) }));
+  const current = budget.limitUsd.toString();
+  return (at: Date) => {
+    let limit: string | null = null;
+    for (const s of steps) if (s.at <= at && s.after !== null) limit = s.after;
+    if (limit !== null) return dec(limit).toFixed();
+    // Before the first recorded change: what that change replaced, else the current limit.
+    const first = steps.find((s) => s.before !== null);
+    return dec(first?.before ?? current).toFixed();
+  };
+}
+
 function auditView(b: BudgetRecord) {
   return { scope: b.scope, scopeKey: b.scopeKey, period: b.period, limitUsd: b.limitUsd.toString(), mode: b.mode, warnPercent: b.warnPercent, active: b.active };
 }
@@ -162,7 +195,7 @@ export async function setBudget(actor: Actor, orgId: string, input: BudgetInput,
         return { created: true, recount: true, id: row.id };
       }
       const periodChanged = data.period !== undefined && data.period !== existing.period;
-      if (periodChanged) await tx.budgetPeriodSpend.deleteMany({ where: { budgetId: existing.id } });
+      if (periodChanged) await archiveCounters(tx, existing, await limitTimeline(tx, existing));
       const row = await tx.budget.update({
         where: { id: existing.id },
         data: {
@@ -187,7 +220,7 @@ export async function updateBudget(actor: Actor, budgetId: string, patch: Budget
   const db = await prisma();
   const periodChanged = data.period !== undefined && data.period !== existing.period;
   await db.$transaction(async (tx) => {
-    if (periodChanged) await tx.budgetPeriodSpend.deleteMany({ where: { budgetId } });
+    if (periodChanged) await archiveCounters(tx, existing, await limitTimeline(tx, existing));
     const row = await tx.budget.update({
       where: { id: budgetId },
       data: {
@@ -254,6 +287,12 @@ export interface BudgetPeriodHistory {
   periodStart: string;
   periodEnd: string;
   spentUsd: string;
+  /** The period kind of that period (a budget's kind may have changed since). */
+  period: BudgetPeriodKind;
+  /** The limit in force at the end of that period (or now, for the current one). */
+  limitUsd: string;
+  /** From the archive: a period of the kind the budget had before it was changed. */
+  archived: boolean;
 }
 
 export interface BudgetOverrideRow {
@@ -279,14 +318,30 @@ export async function getBudget(actor: Actor, budgetId: string, options: { histo
   const budget = await loadBudget(actor, budgetId, "viewer");
   const now = options.now ?? new Date();
   const db = await prisma();
-  const [figures, periods, overrides] = await Promise.all([
+  const take = options.historyPeriods ?? 12;
+  const [figures, periods, archived, limitAt, overrides] = await Promise.all([
     currentFigures(db, [budget], now),
-    db.budgetPeriodSpend.findMany({ where: { budgetId, periodStart: { lte: now } }, orderBy: { periodStart: "desc" }, take: options.historyPeriods ?? 12 }),
+    db.budgetPeriodSpend.findMany({ where: { budgetId, periodStart: { lte: now } }, orderBy: { periodStart: "desc" }, take }),
+    db.budgetPeriodArchive.findMany({ where: { budgetId }, orderBy: { periodStart: "desc" }, take }),
+    limitTimeline(db, budget),
     db.budgetOverride.findMany({ where: { budgetId }, include: { account: { select: { email: true } } }, orderBy: { createdAt: "desc" }, take: 200 }),
   ]);
+  const history: BudgetPeriodHistory[] = [
+    ...periods.map((p) => ({
+      periodStart: p.periodStart.toISOString(),
+      periodEnd: p.periodEnd.toISOString(),
+      spentUsd: toCostString(p.spentUsd),
+      period: budget.period,
+      limitUsd: limitAt(p.periodEnd < now ? p.periodEnd : now),
+      archived: false,
+    })),
+    ...archived.map((p) => ({ periodStart: p.periodStart.toISOString(), periodEnd: p.periodEnd.toISOString(), spentUsd: toCostString(p.spentUsd), period: p.period, limitUsd: dec(p.limitUsd).toFixed(), archived: true })),
+  ]
+    .sort((a, b) => (a.periodStart === b.periodStart ? Number(a.archived) - Number(b.archived) : a.periodStart < b.periodStart ? 1 : -1))
+    .slice(0, take);
   return {
     budget: summarise(budget, figures.get(budget.id)!, now),
-    history: periods.map((p) => ({ periodStart: p.periodStart.toISOString(), periodEnd: p.periodEnd.toISOString(), spentUsd: toCostString(p.spentUsd) })),
+    history,
     overrides: overrides.map(overrideRow(now)),
   };
 }

@@ -81,7 +81,7 @@ export default async function BudgetPage({ params, searchParams }: { params: Pro
             {history.length === 0 ? (
               <EmptyState title="No spend recorded yet" />
             ) : (
-              <PeriodHistoryTable history={history} limitUsd={budget.limitUsd} />
+              <PeriodHistoryTable history={history} />
             )}
           </Card>
         </div>
