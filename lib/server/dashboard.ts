@@ -11,6 +11,7 @@ import { projectMonthEnd, type MonthEndProjection } from "@/lib/dashboard/projec
 import { previousRange, rangeDays } from "@/lib/dashboard/ranges";
 import { getAnswers, type Answers } from "./dashboard-answers";
 import { listAlerts, type AlertRow } from "./alerts";
+import { autoResolveBudgetAlerts } from "./alerts-auto-resolve";
 import type { Actor } from "./authz";
 import { scopeOrgIds, SqlWhere } from "./dashboard-scope";
 
@@ -256,9 +257,9 @@ export async function getTopUsers(actor: Actor, scope: DashboardScope, filters: 
   return rows.map((r) => ({ orgId: r.org_id, orgSlug: r.slug, userExternalId: r.external_id, email: r.email, name: r.name, costUsd: toCostString(r.cost), requests: Number(r.requests) }));
 }
 
-/** Open and acknowledged alerts, newest first. */
+/** Open and acknowledged alerts, newest first (budget alerts whose cause is gone resolve themselves first). */
 export async function getOpenAlerts(actor: Actor, scope: DashboardScope, limit = 5): Promise<AlertRow[]> {
-  scopeOrgIds(actor, scope.orgId);
+  await autoResolveBudgetAlerts(scopeOrgIds(actor, scope.orgId));
   return listAlerts(actor, { orgId: scope.orgId ?? undefined, status: "unresolved", limit });
 }
 

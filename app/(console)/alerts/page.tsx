@@ -7,6 +7,8 @@ import { AlertSettingsForm, TestWebhookButton } from "@/components/alerts/alert-
 import { WebhookLog } from "@/components/alerts/webhook-log";
 import { getAlertSettings, listAlerts } from "@/lib/server/alerts";
 import { listWebhookDeliveries } from "@/lib/server/webhooks";
+import { autoResolveBudgetAlerts } from "@/lib/server/alerts-auto-resolve";
+import { readableOrgIds } from "@/lib/server/authz";
 import { requireOrgScope } from "@/lib/server/session";
 import { alertTypeSchema } from "@/lib/budgets/schemas";
 
@@ -21,6 +23,7 @@ type AlertsSearch = { org?: string; status?: string; type?: string; severity?: s
 export default async function AlertsPage({ searchParams }: { searchParams: Promise<AlertsSearch> }) {
   const search = await searchParams;
   const { actor, org, role } = await requireOrgScope(search.org, "viewer", { allowAll: true });
+  await autoResolveBudgetAlerts(org ? [org.id] : readableOrgIds(actor, "viewer"));
   // Unknown filter values are ignored rather than failing the page.
   const status = statusFilterSchema.parse(search.status ?? "unresolved");
   const type = typeFilterSchema.parse(search.type || undefined);

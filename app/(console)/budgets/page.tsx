@@ -4,6 +4,8 @@ import { Card, EmptyState, PageHeader } from "@/components/ui/card";
 import { BudgetsList } from "@/components/budgets/budgets-list";
 import { CreateBudgetForm } from "@/components/budgets/create-budget-form";
 import { listBudgetsInScope } from "@/lib/server/budgets";
+import { autoResolveBudgetAlerts } from "@/lib/server/alerts-auto-resolve";
+import { readableOrgIds } from "@/lib/server/authz";
 import { requireOrgScope } from "@/lib/server/session";
 
 export const metadata: Metadata = { title: "Budgets" };
@@ -11,6 +13,7 @@ export const metadata: Metadata = { title: "Budgets" };
 export default async function BudgetsPage({ searchParams }: { searchParams: Promise<{ org?: string }> }) {
   const { org: slug } = await searchParams;
   const { actor, org, role } = await requireOrgScope(slug, "viewer", { allowAll: true, path: "/budgets" });
+  await autoResolveBudgetAlerts(org ? [org.id] : readableOrgIds(actor, "viewer"));
   if (!org && role === "super_admin") return <AllBudgets budgets={await listBudgetsInScope(actor, null)} />;
   if (!org) {
     return (

@@ -11,6 +11,7 @@ import { AppError } from "../errors";
 import { assertOrgRole, canAccessOrg, orgWhere, type Actor } from "../authz";
 import { writeAudit, type RequestContext } from "../audit";
 import { ensureEndUser, ensureProject } from "../projects";
+import { autoResolveBudgetAlerts } from "../alerts-auto-resolve";
 import { activeExtensions, counterKey, lockPeriodCounters, rawSpend, toScopedBudget, withRetry, type Tx } from "./store";
 
 export interface BudgetSummary {
@@ -93,6 +94,15 @@ async function currentFigures(db: Tx, budgets: BudgetRecord[], now: Date) {
       return [b.id, { range, spent: dec(c?.spentUsd), reserved, extension: extensions.get(b.id) ?? dec(0) }];
     }),
   );
+}
+
+/** Current-period summaries of budgets by id (no access check: for the data layer's own jobs). */
+export async function budgetSummariesById(ids: string[], now = new Date()): Promise<Map<string, BudgetSummary>> {
+  if (ids.length === 0) return new Map();
+  const db = await prisma();
+  const budgets = await db.budget.findMany({ where: { id: { in: ids } } });
+  const figures = await currentFigures(db, budgets, now);
+  return new Map(budgets.map((b) => [b.id, summarise(b, figures.get(b.id)!, now)]));
 }
 
 async function loadBudget(actor: Actor, budgetId: string, min: "viewer" | "admin") {
@@ -210,6 +220,7 @@ export async function setBudget(actor: Actor, orgId: string, input: BudgetInput,
     }),
   );
   if (recount) await recountCurrentPeriod(id);
+  if (!created) await autoResolveBudgetAlerts([orgId], { budgetIds: [id] });
   return { created, budget: await summaryOf(id) };
 }
 
@@ -233,6 +244,7 @@ export async function updateBudget(actor: Actor, budgetId: string, patch: Budget
     await writeAudit(tx, actor, { action: "budget.update", targetType: "budget", targetId: budgetId, orgId: existing.orgId, before: auditView(existing), after: auditView(row) }, ctx);
   });
   if (periodChanged && existing.active) await recountCurrentPeriod(budgetId);
+  await autoResolveBudgetAlerts([existing.orgId], { budgetIds: [budgetId] });
   return summaryOf(budgetId);
 }
 
@@ -386,6 +398,7 @@ export async function grantExtension(actor: Actor, budgetId: string, input: Exte
     await writeAudit(tx, actor, { action: "budget.extension.grant", targetType: "budget", targetId: budgetId, orgId: budget.orgId, after: { overrideId: row.id, amountUsd: data.amountUsd, validUntil: until, reason: data.reason } }, ctx);
     return row;
   });
+  await autoResolveBudgetAlerts([budget.orgId], { budgetIds: [budgetId] });
   return overrideRow(now)(row);
 }
 
