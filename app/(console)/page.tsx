@@ -18,7 +18,7 @@ import { previousRange } from "@/lib/dashboard/ranges";
 import { Card, EmptyState, PageHeader } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
 import { prepareDailySeries, preparePieSlices, withPreviousPeriod } from "@/lib/dashboard/chart-data";
-import { filterQuery, first, parseDashboardFilters, type DashboardFilters, type SearchParams } from "@/lib/dashboard/filters";
+import { filterQuery, first, parseDashboardFilters, withParams, type DashboardFilters, type SearchParams } from "@/lib/dashboard/filters";
 import {
   getCostBreakdown,
   chartDays,
@@ -58,7 +58,7 @@ async function CostOverTimeWidget({ actor, scope, filters, days, stacked, daily,
   const series = withPreviousPeriod(prepareDailySeries(rows, { from, to }), previous.rows, previous);
   if (series.total === "0" && series.previousTotal === "0") return <EmptyState title="No cost in this range">Choose a longer range or fewer filters.</EmptyState>;
   const costliest = [...series.points].filter((p) => p.values.total > 0).sort((a, b) => b.values.total - a.values.total).slice(0, 3);
-  const dayLink = (day: string) => `${usageHref}${usageHref.includes("?") ? "&" : "?"}from=${day}&to=${day}`;
+  const dayLink = (day: string) => withParams(usageHref, { from: day, to: day });
   return (
     <>
       <CostOverTimeChart data={series} stacked={stacked} dayHref={usageHref} label={`Daily cost in USD from ${from} to ${to}${stacked ? ", stacked by provider" : ""}, with the previous period ${previous.from} to ${previous.to} dashed`} />
@@ -81,7 +81,7 @@ async function CostOverTimeWidget({ actor, scope, filters, days, stacked, daily,
 
 async function AnswersWidget({ actor, scope, filters, usageHref }: WidgetProps & { usageHref: string }) {
   const answers = await getAnswers(actor, scope, filters);
-  const join = (extra: Record<string, string>) => `${usageHref}${usageHref.includes("?") ? "&" : "?"}${new URLSearchParams(extra).toString()}`;
+  const join = (extra: Record<string, string>) => withParams(usageHref, extra);
   const previousLabel = `${answers.previous.from} to ${answers.previous.to}`;
   return (
     <div className="space-y-6">

@@ -5,6 +5,7 @@ import { useRouter } from "next/navigation";
 import { Cell, Pie, PieChart, ResponsiveContainer, Tooltip } from "recharts";
 import type { SliceDatum } from "@/lib/dashboard/chart-data";
 import { OTHER_SERIES } from "@/lib/dashboard/chart-data";
+import { withParams } from "@/lib/dashboard/filters";
 import { formatUsd } from "@/lib/money";
 import { chartColor } from "./chart-colors";
 import { ChartTooltipBody } from "./chart-tooltip";
@@ -16,7 +17,7 @@ import { ChartTooltipBody } from "./chart-tooltip";
  */
 export function BreakdownPieChart({ slices, total, label, drill }: { slices: SliceDatum[]; total: string; label: string; drill?: { href: string; param: string } }) {
   const router = useRouter();
-  const hrefOf = (key: string) => (drill && key !== OTHER_SERIES && key !== "" ? `${drill.href}${drill.href.includes("?") ? "&" : "?"}${drill.param}=${encodeURIComponent(key)}` : null);
+  const hrefOf = (key: string) => (drill && key !== OTHER_SERIES && key !== "" ? withParams(drill.href, { [drill.param]: key }) : null);
   const tooltip = ({ active, payload }: { active?: boolean; payload?: ReadonlyArray<{ payload?: unknown }> }) => {
     const s = payload?.[0]?.payload as SliceDatum | undefined;
     if (!active || !s) return null;

@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { Area, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import type { TimeSeries, TimeSeriesPoint } from "@/lib/dashboard/chart-data";
+import { withParams } from "@/lib/dashboard/filters";
 import { formatUsd } from "@/lib/money";
 import { chartColor } from "./chart-colors";
 import { ChartTooltipBody } from "./chart-tooltip";
@@ -26,7 +27,7 @@ function compactUsd(value: number): string {
 export function CostOverTimeChart({ data, stacked, label, dayHref }: { data: TimeSeries & { previousTotal?: string }; stacked: boolean; label: string; dayHref?: string }) {
   const router = useRouter();
   const hasPrevious = data.previousTotal !== undefined;
-  const hrefOf = (day: string) => (dayHref ? `${dayHref}${dayHref.includes("?") ? "&" : "?"}from=${day}&to=${day}` : null);
+  const hrefOf = (day: string) => (dayHref ? withParams(dayHref, { from: day, to: day }) : null);
   const tooltip = ({ active, payload }: { active?: boolean; payload?: ReadonlyArray<{ payload?: unknown }> }) => {
     const point = payload?.[0]?.payload as TimeSeriesPoint | undefined;
     if (!active || !point) return null;

@@ -1,6 +1,6 @@
 "use client";
 
-import Link from "next/link";
+import Link, { useLinkStatus } from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { signOut } from "next-auth/react";
 import { useEffect, useRef, useState, type ReactNode } from "react";
@@ -73,6 +73,7 @@ export function ConsoleShell({
             className={`rounded-md px-3 py-2 text-sm font-medium ${active ? "bg-accent/15 text-accent" : "text-foreground hover:bg-surface-muted"}`}
           >
             {item.label}
+            <PendingDot />
           </Link>
         );
       })}
@@ -173,4 +174,12 @@ function OrgSwitcher({ orgs, selectedSlug, allowAll, onSwitch }: { orgs: ShellOr
       </button>
     </form>
   );
+}
+
+/** Shown inside a navigation link while the page it opens is loading (pending state). */
+function PendingDot() {
+  const { pending } = useLinkStatus();
+  return pending ? (
+    <span role="status" aria-label="Loading" className="ml-2 inline-block h-2 w-2 animate-pulse rounded-full bg-accent align-middle" />
+  ) : null;
 }

@@ -1,4 +1,4 @@
-export type NavAccess = "member" | "admin" | "super";
+export type NavAccess = "member" | "admin" | "owner" | "super";
 
 export interface NavItem {
   href: string;
@@ -15,6 +15,7 @@ export const NAV_ITEMS: NavItem[] = [
   { href: "/prices", label: "Prices", access: "member" },
   { href: "/keys", label: "API keys", access: "admin" },
   { href: "/members", label: "Members", access: "admin" },
+  { href: "/settings", label: "Settings", access: "owner" },
   { href: "/orgs", label: "Organisations", access: "super" },
   { href: "/audit", label: "Audit log", access: "super" },
 ];
@@ -25,6 +26,7 @@ export function visibleNavItems(isSuperAdmin: boolean, role: "owner" | "admin" |
     if (isSuperAdmin) return true;
     if (item.access === "super") return false;
     if (item.access === "admin") return role === "owner" || role === "admin";
+    if (item.access === "owner") return role === "owner";
     return true;
   });
 }
