@@ -1,6 +1,7 @@
 "use client";
 
-import { useActionState } from "react";
+import { useActionState, useRef, useState } from "react";
+import { Dialog } from "@/components/ui/dialog";
 import { setBudgetActiveAction, updateBudgetAction } from "@/app/(console)/budgets/actions";
 import { Button } from "@/components/ui/button";
 import { FormMessage } from "@/components/ui/form-message";
@@ -34,14 +35,38 @@ export function EditBudgetForm({ budget }: { budget: BudgetView }) {
 
 export function BudgetActiveToggle({ budget }: { budget: BudgetView }) {
   const [state, action, pending] = useActionState(setBudgetActiveAction, {});
+  const [asking, setAsking] = useState(false);
+  const form = useRef<HTMLFormElement>(null);
   return (
     <form
+      ref={form}
       action={action}
       className="space-y-3"
       onSubmit={(e) => {
-        if (budget.active && !window.confirm("Deactivate this budget? It stops counting spend and stops enforcing its limit.")) e.preventDefault();
+        // Deactivating asks first, in a dialog (no browser confirm()).
+        if (budget.active && !asking) {
+          e.preventDefault();
+          setAsking(true);
+        }
       }}
     >
+      <Dialog open={asking} onClose={() => setAsking(false)} title="Deactivate this budget?" description="It stops counting spend and stops enforcing its limit until it is activated again.">
+        <div className="flex justify-end gap-2">
+          <Button type="button" variant="secondary" onClick={() => setAsking(false)}>
+            Cancel
+          </Button>
+          <Button
+            type="button"
+            variant="danger"
+            onClick={() => {
+              form.current?.requestSubmit();
+              setAsking(false);
+            }}
+          >
+            Deactivate
+          </Button>
+        </div>
+      </Dialog>
       <input type="hidden" name="budgetId" value={budget.id} />
       <input type="hidden" name="active" value={budget.active ? "false" : "true"} />
       <FormMessage state={state} />
