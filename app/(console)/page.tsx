@@ -85,7 +85,7 @@ async function AnswersWidget({ actor, scope, filters, usageHref }: WidgetProps &
   const previousLabel = `${answers.previous.from} to ${answers.previous.to}`;
   return (
     <div className="space-y-6">
-      <div className="grid grid-cols-1 gap-6 xl:grid-cols-2">
+      <div className="grid grid-cols-1 gap-6 2xl:grid-cols-2">
         <Card title={`Cost by model · change vs ${previousLabel}`}>
           <CostAnswerTable rows={answers.byModel} dimension="model" previousLabel={previousLabel} hrefFor={(r) => join({ ...(r.provider ? { provider: r.provider } : {}), ...(r.model ? { model: r.model } : {}), sort: "cost", dir: "desc" })} />
         </Card>
