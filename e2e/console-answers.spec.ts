@@ -249,7 +249,7 @@ test("reports: chargeback and FOCUS 1.2 CSVs add up to the usage summary", async
 });
 
 test("axe finds no serious or critical violations on any page, light and dark", async ({ page }) => {
-  test.setTimeout(600_000);
+  test.setTimeout(900_000);
   await signIn(page, ADMIN.email, ADMIN.password);
   await page.goto(`/usage?org=${slug}`);
   const eventHref = (await page.locator('[data-testid^="usage-row-"] a').first().getAttribute("href"))!;
@@ -275,7 +275,9 @@ test("axe finds no serious or critical violations on any page, light and dark", 
   await page.goto(`/?org=${slug}`);
   await page.keyboard.press("Tab");
   await expect(page.getByRole("link", { name: "Skip to content" })).toBeFocused();
-  await page.getByRole("button", { name: "Menu" }).click();
+  await page.keyboard.press("Tab");
+  await expect(page.getByRole("button", { name: "Menu" })).toBeFocused();
+  await page.keyboard.press("Enter");
   await expect(page.locator("#mobile-nav")).toBeVisible();
   await page.keyboard.press("Escape");
   await expect(page.locator("#mobile-nav")).toHaveCount(0);

@@ -248,6 +248,20 @@ export async function updateBudget(actor: Actor, budgetId: string, patch: Budget
   return summaryOf(budgetId);
 }
 
+/**
+ * Deletes a budget with its counters, history, overrides and alerts (owners and admins). `confirm`
+ * must be the word "delete" — the typed confirmation of the console. Audited with what it was.
+ */
+export async function deleteBudget(actor: Actor, budgetId: string, confirm: string, ctx: RequestContext = {}): Promise<void> {
+  const existing = await loadBudget(actor, budgetId, "admin");
+  if (confirm.trim().toLowerCase() !== "delete") throw new AppError("validation_failed", 'Type "delete" to confirm.', { field: "confirm" });
+  const db = await prisma();
+  await db.$transaction(async (tx) => {
+    await tx.budget.delete({ where: { id: budgetId } });
+    await writeAudit(tx, actor, { action: "budget.delete", targetType: "budget", targetId: budgetId, orgId: existing.orgId, before: auditView(existing) }, ctx);
+  });
+}
+
 /** Deactivates (stops counting and enforcing) or reactivates a budget. */
 export async function setBudgetActive(actor: Actor, budgetId: string, active: boolean, ctx: RequestContext = {}): Promise<BudgetSummary> {
   const existing = await loadBudget(actor, budgetId, "admin");

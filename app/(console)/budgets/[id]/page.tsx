@@ -4,7 +4,7 @@ import { notFound } from "next/navigation";
 import { Badge, Card, EmptyState, PageHeader } from "@/components/ui/card";
 import { OverridesTable, PeriodHistoryTable } from "@/components/budgets/budget-history";
 import { budgetCap, budgetState, formatUsd, formatUtc, limitReachedText, scopeLabel } from "@/components/budgets/budget-format";
-import { BudgetActiveToggle, EditBudgetForm } from "@/components/budgets/edit-budget-form";
+import { BudgetActiveToggle, DeleteBudgetButton, EditBudgetForm } from "@/components/budgets/edit-budget-form";
 import { OverrideModal } from "@/components/budgets/override-modal";
 import { UsageBar } from "@/components/budgets/usage-bar";
 import { getBudget, type BudgetDetail } from "@/lib/server/budgets";
@@ -92,6 +92,9 @@ export default async function BudgetPage({ params, searchParams }: { params: Pro
             </Card>
             <Card title={budget.active ? "Deactivate" : "Activate"}>
               <BudgetActiveToggle budget={budget} />
+            </Card>
+            <Card title="Delete">
+              <DeleteBudgetButton budget={budget} orgSlug={slug ?? null} />
             </Card>
           </div>
         ) : null}
