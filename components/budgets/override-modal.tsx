@@ -116,7 +116,8 @@ export function OverrideModal({ budget }: { budget: BudgetView }) {
             label="Expires (UTC)"
             name="until"
             id="override-until"
-            type="datetime-local"
+            placeholder="YYYY-MM-DDTHH:MM"
+            pattern="\d{4}-\d{2}-\d{2}T\d{2}:\d{2}"
             required
             defaultValue={failed && state.data?.until ? state.data.until : budget.periodEnd.slice(0, 16)}
             error={failed ? state.errors?.until : undefined}

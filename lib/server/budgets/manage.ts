@@ -287,6 +287,28 @@ export async function listBudgets(actor: Actor, orgId: string, options: { active
   return budgets.map((b) => summarise(b, figures.get(b.id)!, now));
 }
 
+/**
+ * Each day's spend of a budget's scope in its current period, from the daily roll-ups (the
+ * budget's chart). Daily budgets have a one-day period: null.
+ */
+export async function getBudgetDailySpend(actor: Actor, budgetId: string, now = new Date()): Promise<{ day: string; cost: string }[] | null> {
+  const budget = await loadBudget(actor, budgetId, "viewer");
+  if (budget.period === "daily") return null;
+  const range = periodContaining(budget.period, now);
+  const column = budget.scope === "project" ? "project_key" : budget.scope === "user" ? "user_external_id" : null;
+  const db = await prisma();
+  const rows = await db.$queryRawUnsafe<{ day: string; cost: string }[]>(
+    `SELECT to_char(day, 'YYYY-MM-DD') AS day, sum(cost_usd)::text AS cost FROM daily_rollups
+     WHERE org_id = $1::uuid AND day >= $2::date AND day <= $3::date${column ? ` AND ${column} = $4` : ""}
+     GROUP BY day ORDER BY day`,
+    budget.orgId,
+    range.start.toISOString().slice(0, 10),
+    now.toISOString().slice(0, 10),
+    ...(column ? [budget.scopeKey] : []),
+  );
+  return rows;
+}
+
 export interface BudgetWithOrg extends BudgetSummary {
   orgSlug: string;
   orgName: string;
