@@ -98,7 +98,7 @@ test("super admin and owner read exact figures, filters, the usage log and its C
   await screenshots(page, "console-usage");
   await page.goto(`/usage?org=${slug}&user=alice&category=chat`);
   await expect(page.getByRole("row")).toHaveCount(2);
-  await page.getByRole("link", { name: /details/ }).first().click();
+  await page.locator('[data-testid^="usage-row-"] a').first().click();
   await expect(page.getByRole("heading", { name: "Usage event" })).toBeVisible();
   await expect(page.getByText(`${slug}-1`).first()).toBeVisible();
   await expect(page.getByTestId("computed-cost")).toContainText(`$${toCostString(costs[0])}`);
@@ -128,7 +128,7 @@ test("super admin and owner read exact figures, filters, the usage log and its C
 
   // The other organisation's event id, for the owner to try.
   await page.goto(`/usage?org=${other}`);
-  const otherHref = (await page.getByRole("link", { name: /details/ }).first().getAttribute("href"))!;
+  const otherHref = (await page.locator('[data-testid^="usage-row-"] a').first().getAttribute("href"))!;
 
   // An owner, created on the Members page, sees only their organisation.
   const ownerEmail = `owner-${slug}@e2e.test`;

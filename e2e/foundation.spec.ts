@@ -50,8 +50,8 @@ test("super admin creates an organisation, a member and an API key, then signs o
   const health = await page.request.get("/api/health");
   expect(await health.json()).toEqual({ status: "ok", database: "ok" });
 
-  page.once("dialog", (d) => d.accept());
   await page.getByRole("button", { name: `Revoke ${prefix}` }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Revoke key" }).click();
   await expect(page.getByTestId(`key-${prefix}`)).toContainText("revoked");
 
   await inviteMember(page, slug, `viewer-${slug}@e2e.test`, "viewer", "viewer-password-1");

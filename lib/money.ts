@@ -54,3 +54,13 @@ export function formatUsd(value: DecimalLike | null | undefined, options: { exac
   const trimmedFrac = options.exact || places > 2 ? (frac ?? "").replace(/0+$/, "").padEnd(2, "0") : frac;
   return `${negative ? "-" : ""}$${grouped}${trimmedFrac ? `.${trimmedFrac}` : ""}`;
 }
+
+/** Always cents ("$1,234.56"); a non-zero amount under half a cent reads "<$0.01" rather than "$0.00". */
+export function formatCents(value: DecimalLike | null | undefined): string {
+  if (value === null || value === undefined) return "—";
+  const d = dec(value);
+  if (!d.isZero() && d.abs().lessThan(0.005)) return d.isNegative() ? "-<$0.01" : "<$0.01";
+  const fixed = d.abs().toFixed(2, Decimal.ROUND_HALF_UP);
+  const [int, frac] = fixed.split(".");
+  return `${d.isNegative() ? "-" : ""}$${int.replace(/\B(?=(\d{3})+(?!\d))/g, ",")}.${frac}`;
+}

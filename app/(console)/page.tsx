@@ -9,14 +9,22 @@ import { OpenAlertsList } from "@/components/dashboard/open-alerts";
 import { SegmentLinks } from "@/components/dashboard/range-links";
 import { StatCards } from "@/components/dashboard/stat-cards";
 import { TopOrganisationsTable, TopUsersTable } from "@/components/dashboard/top-tables";
+import { CostAnswerTable, PerformanceTable } from "@/components/dashboard/answer-tables";
+import { RangePresets } from "@/components/dashboard/range-presets";
+import { buttonClass } from "@/components/ui/button";
+import { Money } from "@/components/ui/money";
+import { getAnswers } from "@/lib/server/dashboard-answers";
+import { previousRange } from "@/lib/dashboard/ranges";
 import { Card, EmptyState, PageHeader } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
-import { prepareDailySeries, preparePieSlices } from "@/lib/dashboard/chart-data";
-import { filterQuery, first, parseDashboardFilters, type DashboardFilters, type SearchParams } from "@/lib/dashboard/filters";
+import { prepareDailySeries, preparePieSlices, withPreviousPeriod } from "@/lib/dashboard/chart-data";
+import { filterQuery, first, parseDashboardFilters, withParams, type DashboardFilters, type SearchParams } from "@/lib/dashboard/filters";
 import {
   getCostBreakdown,
+  chartDays,
   getCostOverTime,
   getFilterOptions,
+  getPreviousPeriodCost,
   getOpenAlerts,
   getStatCards,
   getTopOrganisations,
@@ -44,29 +52,71 @@ async function StatCardsWidget({ actor, scope, filters, daily }: WidgetProps & {
   return <StatCards cards={cards} projection={projection} />;
 }
 
-async function CostOverTimeWidget({ actor, scope, filters, days, stacked, daily }: WidgetProps & { days: number; stacked: boolean; daily: Promise<DailyProviderTotals> }) {
-  const { from, to, rows } = await getCostOverTime(actor, scope, filters, days, await daily);
-  const series = prepareDailySeries(rows, { from, to });
-  return <CostOverTimeChart data={series} stacked={stacked} label={`Daily cost in USD from ${from} to ${to}${stacked ? ", stacked by provider" : ""}`} />;
+async function CostOverTimeWidget({ actor, scope, filters, days, stacked, daily, usageHref }: WidgetProps & { days: number; stacked: boolean; daily: Promise<DailyProviderTotals>; usageHref: string }) {
+  const totals = await daily;
+  const [{ from, to, rows }, previous] = await Promise.all([getCostOverTime(actor, scope, filters, days, totals), getPreviousPeriodCost(actor, scope, filters, days, totals)]);
+  const series = withPreviousPeriod(prepareDailySeries(rows, { from, to }), previous.rows, previous);
+  if (series.total === "0" && series.previousTotal === "0") return <EmptyState title="No cost in this range">Choose a longer range or fewer filters.</EmptyState>;
+  const costliest = [...series.points].filter((p) => p.values.total > 0).sort((a, b) => b.values.total - a.values.total).slice(0, 3);
+  const dayLink = (day: string) => withParams(usageHref, { from: day, to: day });
+  return (
+    <>
+      <CostOverTimeChart data={series} stacked={stacked} dayHref={usageHref} label={`Daily cost in USD from ${from} to ${to}${stacked ? ", stacked by provider" : ""}, with the previous period ${previous.from} to ${previous.to} dashed`} />
+      <p className="mt-2 text-xs text-muted">
+        {from} to {to}: <Money value={series.total} /> · previous period {previous.from} to {previous.to}: <Money value={series.previousTotal} />
+        {costliest.length ? " · costliest days: " : ""}
+        {costliest.map((p, i) => (
+          <span key={p.day}>
+            {i ? ", " : ""}
+            <a href={dayLink(p.day)} className="text-accent underline underline-offset-2" data-testid="chart-day-link">
+              {p.day}
+            </a>{" "}
+            (<Money value={p.exact.total} />)
+          </span>
+        ))}
+      </p>
+    </>
+  );
 }
 
-async function BreakdownWidget({ actor, scope, filters, dimension }: WidgetProps & { dimension: "provider" | "category" }) {
+async function AnswersWidget({ actor, scope, filters, usageHref }: WidgetProps & { usageHref: string }) {
+  const answers = await getAnswers(actor, scope, filters);
+  const join = (extra: Record<string, string>) => withParams(usageHref, extra);
+  const previousLabel = `${answers.previous.from} to ${answers.previous.to}`;
+  return (
+    <div className="space-y-6">
+      <div className="grid grid-cols-1 gap-6 2xl:grid-cols-2">
+        <Card title={`Cost by model · change vs ${previousLabel}`}>
+          <CostAnswerTable rows={answers.byModel} dimension="model" previousLabel={previousLabel} hrefFor={(r) => join({ ...(r.provider ? { provider: r.provider } : {}), ...(r.model ? { model: r.model } : {}), sort: "cost", dir: "desc" })} />
+        </Card>
+        <Card title={`Cost by project · change vs ${previousLabel}`}>
+          <CostAnswerTable rows={answers.byProject} dimension="project" previousLabel={previousLabel} hrefFor={(r) => join({ ...(r.project ? { project: r.project } : {}), sort: "cost", dir: "desc" })} />
+        </Card>
+      </div>
+      <Card title="Performance by provider and model">
+        <PerformanceTable rows={answers.byModel} hrefFor={(r, failed) => join({ ...(r.provider ? { provider: r.provider } : {}), ...(r.model ? { model: r.model } : {}), ...(failed ? { status: "error" } : {}) })} />
+      </Card>
+    </div>
+  );
+}
+
+async function BreakdownWidget({ actor, scope, filters, dimension, usageHref }: WidgetProps & { dimension: "provider" | "category"; usageHref: string }) {
   const rows = await getCostBreakdown(actor, scope, filters, dimension);
   const { slices, total } = preparePieSlices(rows);
   if (slices.length === 0) return <EmptyState title="No cost in this range">Change the date range or filters.</EmptyState>;
-  return <BreakdownPieChart slices={slices} total={total} label={`Cost by ${dimension}`} />;
+  return <BreakdownPieChart slices={slices} total={total} label={`Cost by ${dimension}`} drill={{ href: usageHref, param: dimension }} />;
 }
 
 async function TopOrganisationsWidget({ actor, scope, filters, query }: WidgetProps & { query: Record<string, string | null> }) {
   const rows = await getTopOrganisations(actor, scope, filters);
   if (rows.length === 0) return <p className="text-sm text-muted">No spend in this range.</p>;
-  return <TopOrganisationsTable rows={rows} hrefFor={(slug) => `/${filterQuery(query, { org: slug })}`} />;
+  return <TopOrganisationsTable rows={rows} hrefFor={(slug) => `/usage${filterQuery(query, { org: slug, sort: "cost", dir: "desc" })}`} />;
 }
 
 async function TopUsersWidget({ actor, scope, filters, query }: WidgetProps & { query: Record<string, string | null> }) {
   const rows = await getTopUsers(actor, scope, filters);
   if (rows.length === 0) return <p className="text-sm text-muted">No spend by identified end users in this range. Send a <code className="font-mono">user</code> with each event.</p>;
-  return <TopUsersTable rows={rows} showOrg={scope.orgId === null} hrefFor={(r) => `/usage${filterQuery(query, { org: r.orgSlug, user: r.userExternalId })}`} />;
+  return <TopUsersTable rows={rows} showOrg={scope.orgId === null} hrefFor={(r) => `/usage${filterQuery(query, { org: r.orgSlug, user: r.userExternalId, sort: "cost", dir: "desc" })}`} />;
 }
 
 async function OpenAlertsWidget({ actor, scope, alertsHref }: Omit<WidgetProps, "filters"> & { alertsHref: string }) {
@@ -74,15 +124,20 @@ async function OpenAlertsWidget({ actor, scope, alertsHref }: Omit<WidgetProps, 
   return <OpenAlertsList alerts={alerts} showOrg={scope.orgId === null} alertsHref={alertsHref} />;
 }
 
+const rangeDaysOf = (r: { from: string; to: string }) => Math.round((Date.parse(r.to) - Date.parse(r.from)) / 86_400_000) + 1;
+
 export default async function OverviewPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const params = await searchParams;
   const { actor, org, role } = await requireOrgScope(first(params, "org"), "viewer", { allowAll: true });
   const scope: DashboardScope = { orgId: org?.id ?? null };
   const { filters, error } = parseDashboardFilters(params, new Date());
-  const days = first(params, "days") === "90" ? 90 : 30;
+  const days = chartDays(filters);
   const stacked = first(params, "stack") !== "total";
   const query = { org: org?.slug ?? null, from: filters.from, to: filters.to, project: filters.project, provider: filters.provider, model: filters.model, category: filters.category };
-  const viewQuery = { ...query, days: days === 90 ? "90" : null, stack: stacked ? null : "total" };
+  const viewQuery = { ...query, stack: stacked ? null : "total" };
+  // Drill-downs open the usage log with the same range and filters.
+  const usageHref = `/usage${filterQuery(query)}`;
+  const previous = previousRange(filters);
   const [options, anyUsage] = await Promise.all([getFilterOptions(actor, scope), hasAnyUsage(actor, scope)]);
   const h = await headers();
   const origin = `${h.get("x-forwarded-proto") ?? "http"}://${h.get("host") ?? "localhost:3000"}`;
@@ -97,11 +152,17 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
         title="Overview"
         description={
           <>
-            {org ? org.name : "All organisations"} · ranges and periods in UTC, weeks start on Monday
+            {org ? org.name : "All organisations"} · {filters.from} to {filters.to}, compared with {previous.from} to {previous.to} · UTC, weeks start on Monday
           </>
         }
+        actions={
+          <a href={usageHref} className={buttonClass("secondary", "sm")}>
+            Usage log of this range
+          </a>
+        }
       />
-      <FilterBar path="/" values={filters} options={options} keep={{ org: org?.slug ?? null, days: viewQuery.days, stack: viewQuery.stack }} resetHref={`/${filterQuery({ org: org?.slug ?? null })}`} />
+      <RangePresets path="/" query={viewQuery} from={filters.from} to={filters.to} />
+      <FilterBar path="/" values={filters} options={options} keep={{ org: org?.slug ?? null, stack: viewQuery.stack }} resetHref={`/${filterQuery({ org: org?.slug ?? null })}`} />
       {error ? (
         <p role="alert" className="mb-4 rounded-md border border-warning/40 bg-warning/10 px-3 py-2 text-sm text-warning">
           {error}
@@ -115,10 +176,10 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
             <Suspense fallback={<div className="grid grid-cols-1 gap-4 sm:grid-cols-2 xl:grid-cols-5">{[0, 1, 2, 3, 4].map((i) => <Skeleton key={i} className="h-32" label="Loading spend figures" />)}</div>}>
               <StatCardsWidget {...widget} daily={daily!} />
             </Suspense>
-            <p className="mt-2 text-xs text-muted">Stat cards show fixed periods up to today; the project, provider, model and category filters apply to them, the date range does not.</p>
+            <p className="mt-2 text-xs text-muted">The stat cards always show fixed periods up to today (today, this week, this month, all time); the project, provider, model and category filters apply to them, the date range does not. Everything below follows the range {filters.from} to {filters.to}.</p>
           </div>
           <Card
-            title={`Cost over the last ${days} days to ${filters.to}`}
+            title={`Daily cost, ${days < rangeDaysOf(filters) ? `last ${days} days to ` : `${filters.from} to `}${filters.to}`}
             action={
               <div className="flex flex-wrap gap-2">
                 <SegmentLinks
@@ -128,32 +189,28 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
                     { href: `/${filterQuery(viewQuery, { stack: "total" })}`, label: "Total", current: !stacked },
                   ]}
                 />
-                <SegmentLinks
-                  label="Days shown"
-                  items={[
-                    { href: `/${filterQuery(viewQuery, { days: null })}`, label: "30 days", current: days === 30 },
-                    { href: `/${filterQuery(viewQuery, { days: "90" })}`, label: "90 days", current: days === 90 },
-                  ]}
-                />
               </div>
             }
           >
             <Suspense fallback={<Skeleton className="h-72 w-full" label="Loading cost over time" />}>
-              <CostOverTimeWidget {...widget} days={days} stacked={stacked} daily={daily!} />
+              <CostOverTimeWidget {...widget} days={days} stacked={stacked} daily={daily!} usageHref={usageHref} />
             </Suspense>
           </Card>
           <div className="grid grid-cols-1 gap-6 xl:grid-cols-2">
             <Card title={`Cost by provider, ${filters.from} to ${filters.to}`}>
               <Suspense fallback={<Skeleton className="h-48 w-full" label="Loading cost by provider" />}>
-                <BreakdownWidget {...widget} dimension="provider" />
+                <BreakdownWidget {...widget} dimension="provider" usageHref={usageHref} />
               </Suspense>
             </Card>
             <Card title={`Cost by category, ${filters.from} to ${filters.to}`}>
               <Suspense fallback={<Skeleton className="h-48 w-full" label="Loading cost by category" />}>
-                <BreakdownWidget {...widget} dimension="category" />
+                <BreakdownWidget {...widget} dimension="category" usageHref={usageHref} />
               </Suspense>
             </Card>
           </div>
+          <Suspense fallback={<Skeleton className="h-64 w-full" label="Loading cost by model and project" />}>
+            <AnswersWidget {...widget} usageHref={usageHref} />
+          </Suspense>
           <div className={`grid grid-cols-1 gap-6 ${org ? "lg:grid-cols-[minmax(0,1fr)_20rem]" : "lg:grid-cols-2"}`}>
             {org ? null : (
               <Card title="Top 10 organisations">

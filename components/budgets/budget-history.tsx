@@ -11,29 +11,41 @@ export type OverrideView = BudgetOverrideRow;
 const day = (iso: string) => iso.slice(0, 10);
 const lastDay = (endExclusive: string) => day(new Date(new Date(endExclusive).getTime() - 1).toISOString());
 
-/** Spend per past period against today's limit (the limit may have been different then). */
-export function PeriodHistoryTable({ history, limitUsd }: { history: PeriodHistoryView[]; limitUsd: string }) {
-  const limit = dec(limitUsd);
+/** Spend per period against the limit in force then; periods of an earlier period kind are kept and marked. */
+export function PeriodHistoryTable({ history }: { history: PeriodHistoryView[] }) {
   return (
-    <div className="overflow-x-auto">
-      <table className="w-full text-left text-sm">
+    <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Period history">
+      <table className="w-full text-left text-sm" data-testid="budget-history">
         <thead className="text-muted">
           <tr>
             <th scope="col" className="py-2 pr-4 font-medium">Period (UTC)</th>
             <th scope="col" className="py-2 pr-4 text-right font-medium">Spent</th>
-            <th scope="col" className="py-2 text-right font-medium">Of current limit</th>
+            <th scope="col" className="py-2 pr-4 text-right font-medium">Limit then</th>
+            <th scope="col" className="py-2 text-right font-medium">Used</th>
           </tr>
         </thead>
         <tbody>
-          {history.map((p) => (
-            <tr key={p.periodStart} className="border-t border-border">
-              <td className="py-2 pr-4 whitespace-nowrap">
-                {day(p.periodStart) === lastDay(p.periodEnd) ? day(p.periodStart) : `${day(p.periodStart)} – ${lastDay(p.periodEnd)}`}
-              </td>
-              <td className="py-2 pr-4 text-right tabular-nums">{formatUsd(p.spentUsd)}</td>
-              <td className="py-2 text-right tabular-nums">{percentOf(p.spentUsd, limit)}%</td>
-            </tr>
-          ))}
+          {history.map((p) => {
+            const used = percentOf(p.spentUsd, dec(p.limitUsd));
+            return (
+              <tr key={`${p.archived ? "a" : "c"}${p.periodStart}`} className="border-t border-border">
+                <td className="py-2 pr-4 whitespace-nowrap">
+                  {day(p.periodStart) === lastDay(p.periodEnd) ? day(p.periodStart) : `${day(p.periodStart)} – ${lastDay(p.periodEnd)}`}{" "}
+                  <span className="text-xs text-muted">{p.period}</span>
+                  {p.archived ? (
+                    <span className="ml-1">
+                      <Badge>earlier period kind</Badge>
+                    </span>
+                  ) : null}
+                </td>
+                <td className="py-2 pr-4 text-right tabular-nums">{formatUsd(p.spentUsd)}</td>
+                <td className="py-2 pr-4 text-right tabular-nums">{formatUsd(p.limitUsd)}</td>
+                <td className="py-2 text-right tabular-nums">
+                  {used}%{dec(p.spentUsd).greaterThan(dec(p.limitUsd)) ? <span className="ml-1"><Badge tone="danger">over</Badge></span> : null}
+                </td>
+              </tr>
+            );
+          })}
         </tbody>
       </table>
     </div>

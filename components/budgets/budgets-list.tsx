@@ -4,16 +4,19 @@ import { budgetState, formatUsd, formatUtc, limitReachedText, scopeLabel, type B
 import { UsageBar } from "./usage-bar";
 
 /** One row per budget: what it covers, how much of it is used, and where the current rate leads. */
-export function BudgetsList({ budgets, orgSlug }: { budgets: BudgetView[]; orgSlug: string }) {
+/** With `showOrg`, each budget names its organisation (the super admin's all-organisations list). */
+export function BudgetsList({ budgets, showOrg = false }: { budgets: (BudgetView & { orgSlug: string; orgName: string })[]; showOrg?: boolean }) {
   return (
     <ul className="divide-y divide-border" aria-label="Budgets">
       {budgets.map((b) => {
         const state = budgetState(b);
+        const projectedBreach = b.active && state.tone !== "danger" && b.limitReachedAt !== null;
         return (
           <li key={b.id} data-testid={`budget-${b.id}`} className="grid grid-cols-1 gap-3 py-4 md:grid-cols-[minmax(0,1fr)_15rem] md:items-center md:gap-6">
             <div className="min-w-0 space-y-2">
               <div>
-                <Link href={`/budgets/${b.id}?org=${encodeURIComponent(orgSlug)}`} className="font-medium text-accent hover:underline">
+                {showOrg ? <span className="mr-2 text-sm font-medium text-foreground" data-testid="budget-org">{b.orgName}</span> : null}
+                <Link href={`/budgets/${b.id}?org=${encodeURIComponent(b.orgSlug)}`} className="font-medium text-accent underline-offset-2 hover:underline">
                   {scopeLabel(b)}
                 </Link>
                 <div className="mt-1 flex flex-wrap items-center gap-1.5 text-xs text-muted">
@@ -21,6 +24,7 @@ export function BudgetsList({ budgets, orgSlug }: { budgets: BudgetView[]; orgSl
                   <span aria-hidden="true">·</span>
                   <span>{b.mode} limit</span>
                   <Badge tone={state.tone}>{state.label}</Badge>
+                  {projectedBreach ? <Badge tone="warning">projected to exceed</Badge> : null}
                 </div>
               </div>
               <UsageBar budget={b} compact />

@@ -6,7 +6,7 @@ import { Button, buttonClass } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { TextField } from "@/components/ui/field";
 import { FormMessage } from "@/components/ui/form-message";
-import { dec } from "@/lib/money";
+import { dec, Decimal } from "@/lib/money";
 import { budgetCap, formatUsd, formatUtc, scopeLabel, type BudgetView } from "./budget-format";
 
 const AMOUNT = /^\d+(\.\d{1,6})?$/;
@@ -37,6 +37,9 @@ export function OverrideModal({ budget }: { budget: BudgetView }) {
 
   const cap = budgetCap(budget);
   const remaining = dec(budget.remainingUsd);
+  // Suggested: what the period is projected to need beyond the cap (or what is already over it), in whole cents.
+  const need = Decimal.max(dec(budget.projectedSpendUsd), dec(budget.spentUsd).plus(dec(budget.reservedUsd))).minus(cap);
+  const suggestion = need.greaterThan(0) ? need.toDecimalPlaces(2, Decimal.ROUND_UP).toFixed(2) : null;
   const extra = AMOUNT.test(amount.trim()) ? dec(amount.trim()) : null;
   const failed = state.ok === false && state !== staleState;
 
@@ -47,7 +50,7 @@ export function OverrideModal({ budget }: { budget: BudgetView }) {
         ref={trigger}
         className={buttonClass()}
         onClick={() => {
-          setAmount("");
+          setAmount(suggestion ?? "");
           setStaleState(state);
           setOpen(true);
         }}
@@ -98,7 +101,9 @@ export function OverrideModal({ budget }: { budget: BudgetView }) {
             onChange={(e) => setAmount(e.target.value)}
             error={failed ? state.errors?.amountUsd : undefined}
             hint={
-              extra ? (
+              suggestion && amount === suggestion ? (
+                <>Suggested: the projected spend beyond the cap by the period end · new cap {formatUsd(cap.plus(dec(suggestion)))}</>
+              ) : extra ? (
                 <>
                   New cap {formatUsd(cap.plus(extra))} · remaining {formatUsd(remaining.plus(extra))}
                 </>
@@ -111,7 +116,8 @@ export function OverrideModal({ budget }: { budget: BudgetView }) {
             label="Expires (UTC)"
             name="until"
             id="override-until"
-            type="datetime-local"
+            placeholder="YYYY-MM-DDTHH:MM"
+            pattern="\d{4}-\d{2}-\d{2}T\d{2}:\d{2}"
             required
             defaultValue={failed && state.data?.until ? state.data.until : budget.periodEnd.slice(0, 16)}
             error={failed ? state.errors?.until : undefined}

@@ -1,13 +1,23 @@
 "use client";
 
+import Link from "next/link";
+import { useRouter } from "next/navigation";
 import { Cell, Pie, PieChart, ResponsiveContainer, Tooltip } from "recharts";
 import type { SliceDatum } from "@/lib/dashboard/chart-data";
+import { OTHER_SERIES } from "@/lib/dashboard/chart-data";
+import { withParams } from "@/lib/dashboard/filters";
 import { formatUsd } from "@/lib/money";
 import { chartColor } from "./chart-colors";
 import { ChartTooltipBody } from "./chart-tooltip";
 
-/** Donut of cost shares with a legend that lists every slice's exact value. */
-export function BreakdownPieChart({ slices, total, label }: { slices: SliceDatum[]; total: string; label: string }) {
+/**
+ * Donut of cost shares with a legend that lists every slice's exact value. With `drill`, a slice
+ * and its legend entry open the usage log filtered to it (`drill.href` + `&<param>=<key>`); the
+ * merged "Other" slice and "(none)" lead nowhere.
+ */
+export function BreakdownPieChart({ slices, total, label, drill }: { slices: SliceDatum[]; total: string; label: string; drill?: { href: string; param: string } }) {
+  const router = useRouter();
+  const hrefOf = (key: string) => (drill && key !== OTHER_SERIES && key !== "" ? withParams(drill.href, { [drill.param]: key }) : null);
   const tooltip = ({ active, payload }: { active?: boolean; payload?: ReadonlyArray<{ payload?: unknown }> }) => {
     const s = payload?.[0]?.payload as SliceDatum | undefined;
     if (!active || !s) return null;
@@ -21,7 +31,15 @@ export function BreakdownPieChart({ slices, total, label }: { slices: SliceDatum
           <PieChart accessibilityLayer>
             <Pie data={slices} dataKey="value" nameKey="label" innerRadius="55%" outerRadius="95%" paddingAngle={1} isAnimationActive={false} stroke="var(--surface)">
               {slices.map((s, i) => (
-                <Cell key={s.key} fill={chartColor(i)} />
+                <Cell
+                  key={s.key}
+                  fill={chartColor(i)}
+                  style={hrefOf(s.key) ? { cursor: "pointer" } : undefined}
+                  onClick={() => {
+                    const href = hrefOf(s.key);
+                    if (href) router.push(href);
+                  }}
+                />
               ))}
             </Pie>
             <Tooltip content={tooltip} />
@@ -32,7 +50,13 @@ export function BreakdownPieChart({ slices, total, label }: { slices: SliceDatum
         {slices.map((s, i) => (
           <li key={s.key} className="flex items-center gap-2" title={`${s.label}: $${s.exact} (exact), ${s.requests} requests`}>
             <span aria-hidden className="inline-block h-3 w-3 shrink-0 rounded-sm" style={{ background: chartColor(i) }} />
-            <span className="min-w-0 flex-1 truncate">{s.label}</span>
+            {hrefOf(s.key) ? (
+              <Link href={hrefOf(s.key)!} className="min-w-0 flex-1 truncate text-accent underline underline-offset-2">
+                {s.label}
+              </Link>
+            ) : (
+              <span className="min-w-0 flex-1 truncate">{s.label}</span>
+            )}
             <span className="tabular-nums text-muted">{s.percent}%</span>
             <span className="tabular-nums font-medium">{formatUsd(s.exact)}</span>
           </li>

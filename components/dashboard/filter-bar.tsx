@@ -62,11 +62,11 @@ export function FilterBar({
       <div className="flex flex-wrap items-end gap-3 [&>label]:w-[calc(50%-0.375rem)] md:[&>label]:w-40">
         <label className="min-w-0 space-y-1 text-sm">
           <span className="block text-xs font-medium text-muted">From (UTC)</span>
-          <input type="date" name="from" defaultValue={values.from} className={control} />
+          <input type="text" name="from" defaultValue={values.from} inputMode="numeric" pattern="\d{4}-\d{2}-\d{2}" placeholder="YYYY-MM-DD" title="A date as YYYY-MM-DD (UTC)" className={`${control} font-mono`} />
         </label>
         <label className="min-w-0 space-y-1 text-sm">
           <span className="block text-xs font-medium text-muted">To (UTC)</span>
-          <input type="date" name="to" defaultValue={values.to} className={control} />
+          <input type="text" name="to" defaultValue={values.to} inputMode="numeric" pattern="\d{4}-\d{2}-\d{2}" placeholder="YYYY-MM-DD" title="A date as YYYY-MM-DD (UTC)" className={`${control} font-mono`} />
         </label>
         <Select name="project" label="Project" value={values.project} options={options.projects} />
         <Select name="provider" label="Provider" value={values.provider} options={options.providers} />

@@ -11,7 +11,7 @@ interface SortableHeader {
 }
 
 /** A header cell: plain text, or a button that toggles the (server-side) sort of its column. */
-export function DataTableColumnHeader({ header, render }: { header: SortableHeader; render: ReactNode }) {
+export function DataTableColumnHeader({ id, header, render }: { id: string; header: SortableHeader; render: ReactNode }) {
   const { column } = header;
   if (!column.getCanSort()) return <>{render}</>;
   const sorted = column.getIsSorted();
@@ -19,9 +19,9 @@ export function DataTableColumnHeader({ header, render }: { header: SortableHead
   return (
     <button
       type="button"
+      data-sort-header={id}
       onClick={column.getToggleSortingHandler()}
       className="inline-flex items-center gap-1 rounded font-medium hover:text-foreground"
-      title={sorted ? `Sorted ${sorted === "asc" ? "ascending" : "descending"}; click to reverse` : "Sort by this column"}
     >
       {render}
       <span aria-hidden className={sorted ? "text-foreground" : "opacity-50"}>

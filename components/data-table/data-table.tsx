@@ -20,6 +20,7 @@ export function DataTable<TData extends object>({
   caption,
   emptyMessage = "No rows.",
   rowTestId,
+  className = "",
 }: {
   columns: ColumnDef<DataTableFeatures, TData, unknown>[];
   data: TData[];
@@ -29,6 +30,8 @@ export function DataTable<TData extends object>({
   caption: string;
   emptyMessage?: string;
   rowTestId?: (row: TData) => string;
+  /** Classes of the scrolling wrapper (e.g. hide the table on phones where cards replace it). */
+  className?: string;
 }) {
   const table = useTable({
     features: dataTableFeatures,
@@ -41,9 +44,11 @@ export function DataTable<TData extends object>({
     enableMultiSort: false,
     enableSortingRemoval: false,
   });
+  const meta = (m: unknown) => (m ?? {}) as { align?: string; className?: string };
   return (
-    <div className="overflow-x-auto rounded-lg border border-border">
-      <table className="w-full min-w-[56rem] text-left text-sm">
+    // Focusable with a name, so a keyboard can scroll it if a narrow window ever needs to.
+    <div className={`overflow-x-auto rounded-lg border border-border ${className}`} tabIndex={0} role="region" aria-label={caption}>
+      <table className="w-full text-left text-sm">
         <caption className="sr-only">{caption}</caption>
         <thead className="bg-surface-muted text-muted">
           {table.getHeaderGroups().map((group) => (
@@ -55,9 +60,9 @@ export function DataTable<TData extends object>({
                     key={header.id}
                     scope="col"
                     aria-sort={sorted === "asc" ? "ascending" : sorted === "desc" ? "descending" : undefined}
-                    className={`px-3 py-2 font-medium whitespace-nowrap ${(header.column.columnDef.meta as { align?: string } | undefined)?.align === "right" ? "text-right" : ""}`}
+                    className={`px-3 py-2 font-medium whitespace-nowrap ${meta(header.column.columnDef.meta).align === "right" ? "text-right" : ""} ${meta(header.column.columnDef.meta).className ?? ""}`}
                   >
-                    {header.isPlaceholder ? null : <DataTableColumnHeader header={header} render={<table.FlexRender header={header} />} />}
+                    {header.isPlaceholder ? null : <DataTableColumnHeader id={header.column.id} header={header} render={<table.FlexRender header={header} />} />}
                   </th>
                 );
               })}
@@ -75,7 +80,7 @@ export function DataTable<TData extends object>({
             table.getRowModel().rows.map((row) => (
               <tr key={row.id} className="border-t border-border bg-surface hover:bg-surface-muted/60" data-testid={rowTestId?.(row.original)}>
                 {row.getAllCells().map((cell) => (
-                  <td key={cell.id} className={`px-3 py-2 align-top ${(cell.column.columnDef.meta as { align?: string } | undefined)?.align === "right" ? "text-right" : ""}`}>
+                  <td key={cell.id} className={`px-3 py-2 align-middle whitespace-nowrap ${meta(cell.column.columnDef.meta).align === "right" ? "text-right" : ""} ${meta(cell.column.columnDef.meta).className ?? ""}`}>
                     <table.FlexRender cell={cell} />
                   </td>
                 ))}

@@ -1,6 +1,7 @@
 "use client";
 
-import { useActionState } from "react";
+import { useActionState, useState } from "react";
+import { Dialog } from "@/components/ui/dialog";
 import { revokeApiKeyAction } from "@/app/(console)/keys/actions";
 import { Button } from "@/components/ui/button";
 import { Badge } from "@/components/ui/card";
@@ -8,27 +9,35 @@ import type { ApiKeyRow } from "@/lib/server/api-keys";
 
 export type ApiKeyView = ApiKeyRow;
 
+/** Revoking asks in a dialog (no browser confirm()); the key stops working at once. */
 function RevokeButton({ orgId, prefix }: { orgId: string; prefix: string }) {
   const [, action, pending] = useActionState(revokeApiKeyAction, {});
+  const [open, setOpen] = useState(false);
   return (
-    <form
-      action={action}
-      onSubmit={(e) => {
-        if (!window.confirm(`Revoke key ${prefix}? Applications using it will get 401.`)) e.preventDefault();
-      }}
-    >
-      <input type="hidden" name="orgId" value={orgId} />
-      <input type="hidden" name="prefix" value={prefix} />
-      <Button type="submit" size="sm" variant="danger" disabled={pending} aria-label={`Revoke ${prefix}`}>
-        Revoke
+    <>
+      <Button type="button" size="sm" variant="danger" onClick={() => setOpen(true)}>
+        Revoke {prefix}
       </Button>
-    </form>
+      <Dialog open={open} onClose={() => setOpen(false)} title={`Revoke ${prefix}?`} description="Applications using this key get 401 from now on. This cannot be undone.">
+        <form action={action} onSubmit={() => setOpen(false)} className="flex justify-end gap-2">
+          <input type="hidden" name="orgId" value={orgId} />
+          <input type="hidden" name="prefix" value={prefix} />
+          <Button type="button" variant="secondary" onClick={() => setOpen(false)}>
+            Cancel
+          </Button>
+          <Button type="submit" variant="danger" disabled={pending}>
+            {pending ? "Revoking…" : "Revoke key"}
+          </Button>
+        </form>
+      </Dialog>
+    </>
   );
 }
 
 const when = (iso: string | null) => (iso ? iso.slice(0, 16).replace("T", " ") : "never");
 
-export function ApiKeysTable({ orgId, keys }: { orgId: string; keys: ApiKeyView[] }) {
+/** `now` (ISO, from the server) decides which keys show as expired. */
+export function ApiKeysTable({ orgId, keys, now }: { orgId: string; keys: ApiKeyView[]; now: string }) {
   return (
     <div className="overflow-x-auto">
       <table className="w-full text-left text-sm">
@@ -38,6 +47,7 @@ export function ApiKeysTable({ orgId, keys }: { orgId: string; keys: ApiKeyView[
             <th scope="col" className="py-2 pr-4 font-medium">Prefix</th>
             <th scope="col" className="py-2 pr-4 font-medium">Project</th>
             <th scope="col" className="py-2 pr-4 font-medium">Last used (UTC)</th>
+            <th scope="col" className="py-2 pr-4 font-medium">Expires (UTC)</th>
             <th scope="col" className="py-2 font-medium">Status</th>
           </tr>
         </thead>
@@ -53,7 +63,16 @@ export function ApiKeysTable({ orgId, keys }: { orgId: string; keys: ApiKeyView[
               </td>
               <td className="py-2 pr-4 font-mono text-xs">{k.prefix}</td>
               <td className="py-2 pr-4">{k.projectKey ?? "—"}</td>
-              <td className="py-2 pr-4 whitespace-nowrap">{when(k.lastUsedAt)}</td>
+              <td className="py-2 pr-4 whitespace-nowrap">{k.lastUsedAt ? when(k.lastUsedAt) : <span className="text-muted">never</span>}</td>
+              <td className="py-2 pr-4 whitespace-nowrap">
+                {k.expiresAt ? (
+                  <>
+                    {when(k.expiresAt)} {k.expiresAt <= now ? <Badge tone="warning">expired</Badge> : null}
+                  </>
+                ) : (
+                  <span className="text-muted">never</span>
+                )}
+              </td>
               <td className="py-2">{k.revokedAt ? <Badge tone="danger">revoked</Badge> : <RevokeButton orgId={orgId} prefix={k.prefix} />}</td>
             </tr>
           ))}

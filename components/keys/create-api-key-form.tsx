@@ -29,6 +29,15 @@ export function CreateApiKeyForm({ orgId }: { orgId: string }) {
           error={state.errors?.projectKey}
           hint="Every event and budget check sent with this key counts under this project."
         />
+        <TextField
+          label="Expires on (optional, UTC)"
+          name="expiresOn"
+          placeholder="YYYY-MM-DD"
+          inputMode="numeric"
+          defaultValue={state.ok ? "" : state.data?.expiresOn}
+          error={state.errors?.expiresOn}
+          hint="The key stops working at the start of this day."
+        />
         <Button type="submit" disabled={pending}>
           {pending ? "Creating…" : "Create key"}
         </Button>

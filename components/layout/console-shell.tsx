@@ -1,13 +1,14 @@
 "use client";
 
-import Link from "next/link";
+import Link, { useLinkStatus } from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { signOut } from "next-auth/react";
-import { useState, type ReactNode } from "react";
+import { useEffect, useRef, useState, type ReactNode } from "react";
 import { visibleNavItems } from "./nav-items";
 import { ThemeToggle } from "./theme-toggle";
 
-const ALL_ORGANISATION_PAGES = ["/", "/usage", "/alerts", "/prices", "/orgs", "/audit"];
+/** Pages that offer super admins "All organisations"; the others always name one organisation in the URL. */
+const ALL_ORGANISATION_PAGES = ["/", "/usage", "/budgets", "/alerts", "/prices", "/reports", "/orgs", "/audit"];
 
 export interface ShellOrg {
   slug: string;
@@ -30,7 +31,19 @@ export function ConsoleShell({
   const search = useSearchParams();
   const router = useRouter();
   const [menuOpen, setMenuOpen] = useState(false);
+  const menuButton = useRef<HTMLButtonElement>(null);
   const selectedSlug = search.get("org") ?? "";
+  // The mobile menu closes on Escape and gives focus back to its button.
+  useEffect(() => {
+    if (!menuOpen) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== "Escape") return;
+      setMenuOpen(false);
+      menuButton.current?.focus();
+    };
+    document.addEventListener("keydown", onKey);
+    return () => document.removeEventListener("keydown", onKey);
+  }, [menuOpen]);
   // Pages that manage one organisation show the first one when none is chosen (as the page does).
   const allowsAll = ALL_ORGANISATION_PAGES.some((p) => (p === "/" ? pathname === "/" : pathname === p || pathname.startsWith(`${p}/`)));
   const selected = orgs.find((o) => o.slug === selectedSlug) ?? (isSuperAdmin && allowsAll ? null : orgs[0] ?? null);
@@ -60,6 +73,7 @@ export function ConsoleShell({
             className={`rounded-md px-3 py-2 text-sm font-medium ${active ? "bg-accent/15 text-accent" : "text-foreground hover:bg-surface-muted"}`}
           >
             {item.label}
+            <PendingDot />
           </Link>
         );
       })}
@@ -68,6 +82,9 @@ export function ConsoleShell({
 
   return (
     <div className="min-h-screen lg:grid lg:grid-cols-[15rem_1fr]">
+      <a href="#main" className="sr-only rounded-md bg-accent px-3 py-2 text-sm font-medium text-accent-foreground focus:not-sr-only focus:fixed focus:top-2 focus:left-2 focus:z-50">
+        Skip to content
+      </a>
       <aside className="hidden border-r border-border bg-surface lg:flex lg:flex-col lg:gap-6 lg:p-4">
         <Link href={`/${orgQuery}`} className="flex items-center gap-2 px-2 text-lg font-semibold">
           <img src="/favicon.svg" alt="" width={24} height={24} />
@@ -78,6 +95,7 @@ export function ConsoleShell({
       <div className="flex min-w-0 flex-col">
         <header className="flex flex-wrap items-center gap-3 border-b border-border bg-surface px-4 py-3">
           <button
+            ref={menuButton}
             type="button"
             className="rounded-md border border-border px-2 py-1 text-sm lg:hidden"
             aria-expanded={menuOpen}
@@ -88,22 +106,13 @@ export function ConsoleShell({
           </button>
           <span className="font-semibold lg:hidden">Spendline</span>
           {orgs.length > 0 && (isSuperAdmin || orgs.length > 1) ? (
-            <label className="flex items-center gap-2 text-sm">
-              <span className="text-muted">Organisation</span>
-              <select
-                aria-label="Organisation"
-                value={selected?.slug ?? ""}
-                onChange={(e) => switchOrg(e.target.value)}
-                className="max-w-[12rem] rounded-md border border-border bg-surface px-2 py-1 text-sm"
-              >
-                {isSuperAdmin && allowsAll ? <option value="">All organisations</option> : null}
-                {orgs.map((o) => (
-                  <option key={o.slug} value={o.slug}>
-                    {o.name}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <OrgSwitcher
+              key={`${pathname}:${selected?.slug ?? ""}`}
+              orgs={orgs}
+              selectedSlug={selected?.slug ?? ""}
+              allowAll={isSuperAdmin && allowsAll}
+              onSwitch={switchOrg}
+            />
           ) : selected ? (
             <span className="text-sm text-muted">{selected.name}</span>
           ) : null}
@@ -126,8 +135,51 @@ export function ConsoleShell({
             </div>
           ) : null}
         </header>
-        <main className="mx-auto w-full max-w-7xl flex-1 p-4 sm:p-6">{children}</main>
+        <main id="main" tabIndex={-1} className="mx-auto w-full max-w-7xl flex-1 p-4 focus:outline-none sm:p-6">
+          {children}
+        </main>
       </div>
     </div>
   );
+}
+
+/**
+ * The organisation switcher changes the page only when confirmed (the Switch button or Enter), so
+ * moving through the list with the keyboard does not navigate on every option.
+ */
+function OrgSwitcher({ orgs, selectedSlug, allowAll, onSwitch }: { orgs: ShellOrg[]; selectedSlug: string; allowAll: boolean; onSwitch: (slug: string) => void }) {
+  const [choice, setChoice] = useState(selectedSlug);
+  return (
+    <form
+      className="flex items-center gap-2 text-sm"
+      aria-label="Organisation switcher"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (choice !== selectedSlug) onSwitch(choice);
+      }}
+    >
+      <label htmlFor="org-switcher" className="text-muted">
+        Organisation
+      </label>
+      <select id="org-switcher" value={choice} onChange={(e) => setChoice(e.target.value)} className="max-w-[10rem] rounded-md border border-border bg-surface px-2 py-1 text-sm sm:max-w-[14rem]">
+        {allowAll ? <option value="">All organisations</option> : null}
+        {orgs.map((o) => (
+          <option key={o.slug} value={o.slug}>
+            {o.name}
+          </option>
+        ))}
+      </select>
+      <button type="submit" disabled={choice === selectedSlug} className="rounded-md border border-border px-2 py-1 text-sm font-medium enabled:hover:bg-surface-muted disabled:opacity-50">
+        Switch
+      </button>
+    </form>
+  );
+}
+
+/** Shown inside a navigation link while the page it opens is loading (pending state). */
+function PendingDot() {
+  const { pending } = useLinkStatus();
+  return pending ? (
+    <span role="status" aria-label="Loading" className="ml-2 inline-block h-2 w-2 animate-pulse rounded-full bg-accent align-middle" />
+  ) : null;
 }

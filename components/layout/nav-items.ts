@@ -1,4 +1,4 @@
-export type NavAccess = "member" | "admin" | "super";
+export type NavAccess = "member" | "admin" | "owner" | "super";
 
 export interface NavItem {
   href: string;
@@ -11,9 +11,11 @@ export const NAV_ITEMS: NavItem[] = [
   { href: "/usage", label: "Usage log", access: "member" },
   { href: "/budgets", label: "Budgets", access: "member" },
   { href: "/alerts", label: "Alerts", access: "member" },
+  { href: "/reports", label: "Reports", access: "member" },
   { href: "/prices", label: "Prices", access: "member" },
   { href: "/keys", label: "API keys", access: "admin" },
   { href: "/members", label: "Members", access: "admin" },
+  { href: "/settings", label: "Settings", access: "owner" },
   { href: "/orgs", label: "Organisations", access: "super" },
   { href: "/audit", label: "Audit log", access: "super" },
   { href: "/account", label: "Account", access: "member" },
@@ -25,6 +27,7 @@ export function visibleNavItems(isSuperAdmin: boolean, role: "owner" | "admin" |
     if (isSuperAdmin) return true;
     if (item.access === "super") return false;
     if (item.access === "admin") return role === "owner" || role === "admin";
+    if (item.access === "owner") return role === "owner";
     return true;
   });
 }

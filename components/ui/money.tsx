@@ -1,11 +1,12 @@
-import { formatUsd } from "@/lib/money";
+import { formatCents, formatUsd } from "@/lib/money";
 
 /** A cost formatted for people, with the exact decimal in the tooltip (title). */
-export function Money({ value, className = "" }: { value: string | null; className?: string }) {
+/** `cents`: always two places (amounts under a cent read "<$0.01"), for columns that must line up. */
+export function Money({ value, className = "", cents = false }: { value: string | null; className?: string; cents?: boolean }) {
   if (value === null) return <span className={`text-muted ${className}`} title="Unpriced: the catalog had no price for this model">unpriced</span>;
   return (
     <span className={`tabular-nums ${className}`} title={`$${value} (exact)`}>
-      {formatUsd(value)}
+      {cents ? formatCents(value) : formatUsd(value)}
     </span>
   );
 }

@@ -15,7 +15,11 @@ export async function prepareDatabase(): Promise<void> {
         bar.update(done);
       },
     });
-    if (demo) console.log(`Demo data: ${demo.organizations} organisations, ${demo.endUsers} end users, ${demo.created} events (${formatUsd(demo.totalCostUsd)}), ${demo.budgets} budgets, ${demo.alerts} alerts.`);
+    if (demo) {
+      console.log(`Demo data: ${demo.organizations} organisations, ${demo.endUsers} end users, ${demo.created} events (${formatUsd(demo.totalCostUsd)}), ${demo.budgets} budgets, ${demo.alerts} alerts.`);
+      // Printed once: the passwords are not stored anywhere in clear.
+      for (const l of demo.logins) console.log(`Demo ${l.role} of ${l.organization}: ${l.email} / ${l.password}`);
+    }
     else console.log("SPENDLINE_DEMO=1: the database already has data; no demo was added.");
   }
 }

@@ -109,3 +109,19 @@ export function preparePieSlices(rows: BreakdownRow[], maxSlices = 7): { slices:
     })),
   };
 }
+
+/**
+ * Adds the previous period's daily total to each point as series "previous", aligned by position
+ * (the first day of the range beside the first day of the previous period), for a comparison line.
+ */
+export function withPreviousPeriod(series: TimeSeries, rows: { day: string; cost: string }[], previous: { from: string; to: string }): TimeSeries & { previousTotal: string } {
+  const byDay = new Map<string, ReturnType<typeof dec>>();
+  for (const r of rows) if (r.day >= previous.from && r.day <= previous.to) byDay.set(r.day, (byDay.get(r.day) ?? dec(0)).plus(dec(r.cost)));
+  const days = eachDay(previous.from, previous.to);
+  const points = series.points.map((p, i) => {
+    const day = days[i];
+    const v = day ? byDay.get(day) ?? dec(0) : null;
+    return v === null ? p : { ...p, values: { ...p.values, previous: v.toNumber() }, exact: { ...p.exact, previous: toCostString(v), previousDay: day } };
+  });
+  return { ...series, points, previousTotal: toCostString(sum(byDay.values())) };
+}

@@ -74,3 +74,15 @@ export function filterQuery(current: Partial<Record<string, string | null>>, cha
   const qs = params.toString();
   return qs ? `?${qs}` : "";
 }
+
+/** `href` (path and query) with some query parameters set or (null) removed. */
+export function withParams(href: string, changes: Record<string, string | null>): string {
+  const [path, query = ""] = href.split("?", 2);
+  const params = new URLSearchParams(query);
+  for (const [k, v] of Object.entries(changes)) {
+    if (v) params.set(k, v);
+    else params.delete(k);
+  }
+  const qs = params.toString();
+  return qs ? `${path}?${qs}` : path;
+}

@@ -8,7 +8,10 @@ import type { DailyCostRow, BreakdownRow } from "@/lib/dashboard/chart-data";
 import type { DashboardFilters } from "@/lib/dashboard/filters";
 import { statPeriods, type StatPeriodKey } from "@/lib/dashboard/periods";
 import { projectMonthEnd, type MonthEndProjection } from "@/lib/dashboard/projection";
+import { previousRange, rangeDays } from "@/lib/dashboard/ranges";
+import { getAnswers, type Answers } from "./dashboard-answers";
 import { listAlerts, type AlertRow } from "./alerts";
+import { autoResolveBudgetAlerts } from "./alerts-auto-resolve";
 import type { Actor } from "./authz";
 import { scopeOrgIds, SqlWhere } from "./dashboard-scope";
 
@@ -119,10 +122,20 @@ function sumRange(totals: DailyProviderTotals, [from, to]: DayRange): { cost: De
   return { cost, requests };
 }
 
-/** The days getOverview reads from the daily roll-ups: the stat cards' and the chart's. */
+/** The days getOverview reads from the daily roll-ups: the stat cards', the chart's and the chart's previous period. */
 export function overviewDailyRanges(filters: Pick<Filters, "to">, days: number, now = new Date()): DayRange[] {
   const { ranges } = statDailyRanges(now);
-  return [...Object.values(ranges).filter((r): r is DayRange => r !== null), [addDays(filters.to, -(days - 1)), filters.to]];
+  const from = addDays(filters.to, -(days - 1));
+  const previous = previousRange({ from, to: filters.to });
+  return [...Object.values(ranges).filter((r): r is DayRange => r !== null), [from, filters.to], [previous.from, previous.to]];
+}
+
+/** Daily totals of the period before the chart's range (same length), from `daily` when it covers them. */
+export async function getPreviousPeriodCost(actor: Actor, scope: DashboardScope, filters: Filters, days: number, daily?: DailyProviderTotals): Promise<{ from: string; to: string; rows: { day: string; cost: string }[] }> {
+  const previous = previousRange({ from: addDays(filters.to, -(days - 1)), to: filters.to });
+  const range: DayRange = [previous.from, previous.to];
+  const totals = daily && covers(daily, range) ? daily : await loadDailyProviderTotals(actor, scope, filters, [range]);
+  return { ...previous, rows: totals.rows.filter((r) => r.day >= previous.from && r.day <= previous.to).map((r) => ({ day: r.day, cost: toCostString(r.cost) })) };
 }
 
 /**
@@ -244,9 +257,9 @@ export async function getTopUsers(actor: Actor, scope: DashboardScope, filters: 
   return rows.map((r) => ({ orgId: r.org_id, orgSlug: r.slug, userExternalId: r.external_id, email: r.email, name: r.name, costUsd: toCostString(r.cost), requests: Number(r.requests) }));
 }
 
-/** Open and acknowledged alerts, newest first. */
+/** Open and acknowledged alerts, newest first (budget alerts whose cause is gone resolve themselves first). */
 export async function getOpenAlerts(actor: Actor, scope: DashboardScope, limit = 5): Promise<AlertRow[]> {
-  scopeOrgIds(actor, scope.orgId);
+  await autoResolveBudgetAlerts(scopeOrgIds(actor, scope.orgId));
   return listAlerts(actor, { orgId: scope.orgId ?? undefined, status: "unresolved", limit });
 }
 
@@ -283,6 +296,8 @@ export async function hasAnyUsage(actor: Actor, scope: DashboardScope): Promise<
 export interface Overview {
   stats: StatCards;
   costOverTime: Awaited<ReturnType<typeof getCostOverTime>>;
+  previousPeriod: Awaited<ReturnType<typeof getPreviousPeriodCost>>;
+  answers: Answers;
   byProvider: BreakdownRow[];
   byCategory: BreakdownRow[];
   topOrganisations: TopOrganisation[];
@@ -290,18 +305,28 @@ export interface Overview {
   openAlerts: AlertRow[];
 }
 
-/** Every overview widget at once (the page streams them one by one; the benchmark times this). */
+/** Days the overview chart shows: the selected range, at most a year (the chart's last 366 days). */
+export function chartDays(filters: Pick<Filters, "from" | "to">): number {
+  return Math.min(rangeDays(filters), 366);
+}
+
+/**
+ * Every overview widget at once (the page streams them one by one, with the same queries; the
+ * benchmark times this). `days` overrides the chart's length (default: the selected range).
+ */
 export async function getOverview(actor: Actor, scope: DashboardScope, filters: Filters, options: { days?: number; now?: Date } = {}): Promise<Overview> {
-  const days = options.days ?? 30;
+  const days = options.days ?? chartDays(filters);
   const daily = loadDailyProviderTotals(actor, scope, filters, overviewDailyRanges(filters, days, options.now));
-  const [stats, costOverTime, byProvider, byCategory, topOrganisations, topUsers, openAlerts] = await Promise.all([
+  const [stats, costOverTime, previousPeriod, answers, byProvider, byCategory, topOrganisations, topUsers, openAlerts] = await Promise.all([
     daily.then((d) => getStatCards(actor, scope, filters, options.now, d)),
     daily.then((d) => getCostOverTime(actor, scope, filters, days, d)),
+    daily.then((d) => getPreviousPeriodCost(actor, scope, filters, days, d)),
+    getAnswers(actor, scope, filters, options.now),
     getCostBreakdown(actor, scope, filters, "provider", options.now),
     getCostBreakdown(actor, scope, filters, "category", options.now),
     getTopOrganisations(actor, scope, filters, 10, options.now),
     getTopUsers(actor, scope, filters, 10, options.now),
     getOpenAlerts(actor, scope),
   ]);
-  return { stats, costOverTime, byProvider, byCategory, topOrganisations, topUsers, openAlerts };
+  return { stats, costOverTime, previousPeriod, answers, byProvider, byCategory, topOrganisations, topUsers, openAlerts };
 }

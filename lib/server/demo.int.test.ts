@@ -36,6 +36,14 @@ describe("seedDemo", () => {
     expect(await db.budget.count()).toBe(first.budgets);
     expect(first.alerts).toBeGreaterThan(0);
     expect(await db.alert.count()).toBe(first.alerts);
+    // An owner and a viewer of the first organisation, with passwords shown once.
+    expect(first.logins.map((l) => [l.email, l.role])).toEqual([["owner@acme-health.example", "owner"], ["viewer@acme-health.example", "viewer"]]);
+    const owner = await db.account.findUniqueOrThrow({ where: { email: "owner@acme-health.example" }, include: { memberships: true } });
+    expect(owner.memberships.map((m) => m.role)).toEqual(["owner"]);
+    expect(owner.passwordHash).not.toContain(first.logins[0].password);
+    // Several models per provider.
+    const models = await db.$queryRaw<{ provider: string; n: number }[]>`SELECT provider, count(DISTINCT model)::int AS n FROM usage_events GROUP BY provider`;
+    expect(models.filter((m) => m.n >= 2).length).toBeGreaterThanOrEqual(2);
 
     await expect(seedDemo({ events: 10, days: 5, seed: 42, now: NOW })).rejects.toThrow(/not empty/);
     expect(await seedDemoIfEmpty({ now: NOW })).toBeNull();

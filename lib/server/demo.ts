@@ -15,6 +15,9 @@ import { AppError } from "./errors";
 import { createOrganization } from "./organizations";
 import { listPrices, seedPriceCatalogIfEmpty } from "./pricing";
 import { recordUsageBatch } from "./usage-ingest";
+import { createAccount } from "./accounts";
+import { randomBytes } from "node:crypto";
+import { demoWorld, FIRST_NAMES, HOUR_CUMULATIVE, HOUR_TOTAL, PROMPTS, RESPONSES, WANTED, type DemoModel, type DemoOrgSpec } from "@/lib/demo/world";
 
 const DEMO_ACTOR: Actor = { kind: "system", label: "demo:seed" };
 const DAY_MS = 86_400_000;
@@ -41,9 +44,11 @@ export interface DemoResult {
   from: string;
   to: string;
   totalCostUsd: string;
+  /** Console logins made for the first organisation (owner and viewer), passwords shown only here. */
+  logins: { email: string; password: string; role: "owner" | "viewer"; organization: string }[];
 }
 
-export const DEMO_DEFAULTS = { events: 20_000, days: 90, seed: 1 } as const;
+export const DEMO_DEFAULTS = { events: 40_000, days: 90, seed: 1 } as const;
 
 // ---- deterministic randomness -----------------------------------------------------------------
 
@@ -77,45 +82,20 @@ function logNormal(rand: () => number, median: number, spread: number, min: numb
 
 // ---- the world ------------------------------------------------------------------------------
 
-interface DemoModel {
-  provider: string;
-  model: string;
-  /** Relative use among the models of a category. */
-  weight: number;
-}
-
-interface DemoProject {
-  key: string;
-  categories: { name: string; weight: number; inputMedian: number; outputMedian: number; models: DemoModel[] }[];
-}
-
-interface DemoOrgSpec {
-  slug: string;
-  name: string;
-  weight: number;
-  users: number;
-  projects: DemoProject[];
-}
-
-// Preferred models per provider (first one found in the catalog is used); an org-internal model
-// without a price shows the "unpriced models" flow.
-const WANTED: Record<string, string[]> = {
-  openai: ["gpt-4o-mini", "gpt-4.1-mini", "gpt-4o", "gpt-4.1", "gpt-5-mini"],
-  anthropic: ["claude-3-5-haiku", "claude-haiku-4-5", "claude-sonnet-4", "claude-3-7-sonnet", "claude-sonnet-4-5"],
-  google: ["gemini-2.0-flash", "gemini-2.5-flash", "gemini-1.5-flash", "gemini-2.5-pro"],
-  mistral: ["mistral-small", "mistral-small-latest", "mistral-large", "mistral-large-latest"],
-};
-
 async function catalogModels(): Promise<{ cheap: DemoModel[]; strong: DemoModel[] }> {
   const prices = await listPrices(DEMO_ACTOR);
   const available = new Set(prices.map((p) => `${p.provider}/${p.model}`));
   const byProvider = Object.fromEntries(Object.entries(WANTED).map(([provider, models]) => [provider, models.filter((m) => available.has(`${provider}/${m}`))]));
   const cheap: DemoModel[] = [];
   const strong: DemoModel[] = [];
+  // Several models per provider: its two cheapest-listed ones for routine work, its two strongest for the rest.
   for (const [provider, models] of Object.entries(byProvider)) {
     if (models.length === 0) continue;
-    cheap.push({ provider, model: models[0], weight: provider === "openai" ? 5 : provider === "anthropic" ? 3 : 2 });
-    strong.push({ provider, model: models[models.length - 1], weight: provider === "openai" ? 4 : provider === "anthropic" ? 4 : 1 });
+    const share = provider === "openai" ? 5 : provider === "anthropic" ? 4 : 2;
+    const low = models.slice(0, 2);
+    const high = models.length > 2 ? models.slice(-2) : models.slice(-1);
+    low.forEach((model, i) => cheap.push({ provider, model, weight: share / (i + 1) }));
+    high.forEach((model, i) => strong.push({ provider, model, weight: share / (2 - i) }));
   }
   if (cheap.length === 0) {
     // No catalog at all: fall back to whatever prices exist, so the demo still shows costs.
@@ -126,93 +106,21 @@ async function catalogModels(): Promise<{ cheap: DemoModel[]; strong: DemoModel[
   return { cheap, strong };
 }
 
-function demoWorld(models: { cheap: DemoModel[]; strong: DemoModel[] }): DemoOrgSpec[] {
-  const internal: DemoModel = { provider: "selfhosted", model: "acme-llama-ft-v2", weight: 1 };
-  const category = (name: string, weight: number, inputMedian: number, outputMedian: number, pool: DemoModel[]) => ({ name, weight, inputMedian, outputMedian, models: pool });
-  return [
-    {
-      slug: "acme-health",
-      name: "Acme Health",
-      weight: 34,
-      users: 160,
-      projects: [
-        { key: "patient-chat", categories: [category("chat", 6, 1800, 350, models.cheap), category("triage", 2, 2500, 200, models.strong)] },
-        { key: "records", categories: [category("document_analysis", 4, 12000, 900, models.strong), category("summarization", 3, 6000, 400, models.cheap)] },
-        { key: "research", categories: [category("embedding_prep", 1, 3000, 50, [...models.cheap, internal])] },
-      ],
-    },
-    {
-      slug: "northwind-legal",
-      name: "Northwind Legal",
-      weight: 26,
-      users: 90,
-      projects: [
-        { key: "contracts", categories: [category("document_analysis", 5, 20000, 1500, models.strong), category("extraction", 3, 8000, 600, models.cheap)] },
-        { key: "assistant", categories: [category("chat", 4, 2200, 500, models.strong)] },
-      ],
-    },
-    {
-      slug: "globex-support",
-      name: "Globex Support",
-      weight: 22,
-      users: 120,
-      projects: [
-        { key: "helpdesk", categories: [category("chat", 8, 1500, 300, models.cheap), category("classification", 4, 600, 20, models.cheap)] },
-        { key: "kb", categories: [category("summarization", 2, 5000, 350, models.cheap)] },
-      ],
-    },
-    {
-      slug: "initech-research",
-      name: "Initech Research",
-      weight: 12,
-      users: 60,
-      projects: [{ key: "lab", categories: [category("reasoning", 3, 4000, 2500, models.strong), category("code_review", 2, 9000, 800, models.strong)] }],
-    },
-    {
-      slug: "umbrella-media",
-      name: "Umbrella Media",
-      weight: 6,
-      users: 40,
-      projects: [{ key: "newsroom", categories: [category("copywriting", 4, 900, 700, models.cheap), category("translation", 2, 1500, 1400, models.cheap)] }],
-    },
-  ];
-}
-
-const FIRST_NAMES = ["Ada", "Grace", "Alan", "Linus", "Margaret", "Ken", "Barbara", "Dennis", "Frances", "John", "Radia", "Tim", "Hedy", "Edsger", "Katherine", "Donald"];
-const PROMPTS = [
-  "Summarise the attached discharge letter for the patient in plain language.",
-  "Extract the termination clauses from this contract and list notice periods.",
-  "Customer asks why their invoice doubled; reply politely and suggest next steps. Contact: jane.doe@example.com",
-  "Classify this ticket: 'App crashes when I upload a photo from my phone +1 415 555 0134'.",
-  "Translate the press release into German, keeping the headline short.",
-  "Review this pull request diff for security problems.",
-];
-const RESPONSES = [
-  "Here is a short summary: …",
-  "Found 3 termination clauses: 30 days, 60 days and immediate for cause.",
-  "Thanks for reaching out! The increase comes from the annual plan renewal …",
-  "Category: bug/mobile-upload (confidence 0.92)",
-  "Pressemitteilung: …",
-  "No critical issues; consider validating the redirect URL.",
-];
-
 // ---- traffic --------------------------------------------------------------------------------
-
-/** Share of a day's traffic per UTC hour: quiet nights, busy office hours. */
-const HOUR_WEIGHTS = [1, 1, 1, 1, 1, 2, 3, 5, 8, 10, 11, 11, 10, 10, 11, 11, 10, 8, 6, 5, 4, 3, 2, 1];
-const HOUR_CUMULATIVE = HOUR_WEIGHTS.reduce<number[]>((acc, w) => [...acc, (acc.at(-1) ?? 0) + w], []);
-const HOUR_TOTAL = HOUR_CUMULATIVE.at(-1)!;
 
 /** Events per day: weekends quieter, gentle growth, a few busy days; the last day only up to `now`. */
 export function eventsPerDay(total: number, days: number, now: Date, rand: () => number): { day: string; count: number; until: number }[] {
   const today = isoDay(now);
   const first = addDays(today, -(days - 1));
+  // One visible spike: the last weekday at least three days ago carries 3.5 times its traffic.
+  let spikeIndex = days - 4;
+  while (spikeIndex > 0 && [0, 6].includes(new Date(`${addDays(first, spikeIndex)}T00:00:00Z`).getUTCDay())) spikeIndex -= 1;
   const shares = Array.from({ length: days }, (_, i) => {
     const day = addDays(first, i);
     const weekday = new Date(`${day}T00:00:00Z`).getUTCDay();
     const weekend = weekday === 0 || weekday === 6 ? 0.35 : 1;
     const growth = 0.7 + (0.6 * i) / Math.max(1, days - 1);
-    const busy = rand() < 0.04 ? 1.8 : 0.85 + rand() * 0.3;
+    const busy = (i === spikeIndex ? 3.5 : 1) * (rand() < 0.04 ? 1.8 : 0.85 + rand() * 0.3);
     const elapsed = day === today ? Math.max(0.02, (now.getTime() - Date.parse(`${day}T00:00:00Z`)) / DAY_MS) : 1;
     return { day, share: weekend * growth * busy * elapsed, until: day === today ? now.getTime() : Date.parse(`${day}T00:00:00Z`) + DAY_MS };
   });
@@ -384,6 +292,7 @@ export async function seedDemo(options: DemoOptions): Promise<DemoResult> {
     orgs.push({ spec, orgId: created.id, principal, users });
   }
   await updateAlertSettings(DEMO_ACTOR, orgs[1].orgId, { singleCallThresholdUsd: "0.25" });
+  const logins = await createDemoLogins(orgs[0]);
 
   const plan = eventsPerDay(options.events, options.days, now, rand);
   const today = isoDay(now);
@@ -452,7 +361,23 @@ export async function seedDemo(options: DemoOptions): Promise<DemoResult> {
     from: plan[0].day,
     to: today,
     totalCostUsd: toCostString(totalCost),
+    logins,
   };
+}
+
+/** An owner and a viewer of the organisation, so a newcomer sees the console as each role does. */
+async function createDemoLogins(org: OrgRuntime): Promise<DemoResult["logins"]> {
+  const db = await prisma();
+  const slug = (await db.organization.findUniqueOrThrow({ where: { id: org.orgId } })).slug;
+  const logins: DemoResult["logins"] = [];
+  for (const role of ["owner", "viewer"] as const) {
+    const email = `${role}@${slug}.example`;
+    if (await db.account.findUnique({ where: { email } })) continue;
+    const password = randomBytes(12).toString("base64url");
+    await createAccount(DEMO_ACTOR, { email, password, name: `Demo ${role}`, orgId: org.orgId, role });
+    logins.push({ email, password, role, organization: org.spec.name });
+  }
+  return logins;
 }
 
 /** For `SPENDLINE_DEMO=1 npm start`: the default demo on an empty database, else nothing. */

@@ -76,3 +76,35 @@ export async function setStoreContent(actor: Actor, orgId: string, storeContent:
     await writeAudit(tx, actor, { action: "organization.store_content", targetType: "organization", targetId: orgId, orgId, before: { storeContent: before.storeContent }, after: { storeContent } }, ctx);
   });
 }
+
+const nameSchema = z.string().trim().min(1, "Give the organisation a name.").max(120, "Name must be at most 120 characters.");
+
+/** Renames an organisation (owners of it, super admins); the slug stays. Audited. */
+export async function renameOrganization(actor: Actor, orgId: string, name: string, ctx: RequestContext = {}): Promise<{ id: string; slug: string; name: string }> {
+  assertOrgRole(actor, orgId, "owner");
+  const parsed = nameSchema.safeParse(name);
+  if (!parsed.success) throw new AppError("validation_failed", parsed.error.issues[0].message, { field: "name" });
+  const db = await prisma();
+  return db.$transaction(async (tx) => {
+    const before = await tx.organization.findUniqueOrThrow({ where: { id: orgId } });
+    const org = await tx.organization.update({ where: { id: orgId }, data: { name: parsed.data } });
+    await writeAudit(tx, actor, { action: "organization.rename", targetType: "organization", targetId: orgId, orgId, before: { name: before.name }, after: { name: org.name } }, ctx);
+    return { id: org.id, slug: org.slug, name: org.name };
+  });
+}
+
+/**
+ * Deletes an organisation with everything it owns (super admins only). `confirmSlug` must repeat
+ * its slug — the typed confirmation of the console. The audit entry outlives it.
+ */
+export async function deleteOrganization(actor: Actor, orgId: string, confirmSlug: string, ctx: RequestContext = {}): Promise<void> {
+  assertSuperAdmin(actor);
+  const db = await prisma();
+  const org = await db.organization.findUnique({ where: { id: orgId } });
+  if (!org) throw new AppError("not_found", "Organisation not found.");
+  if (confirmSlug.trim() !== org.slug) throw new AppError("validation_failed", `Type the slug "${org.slug}" to confirm.`, { field: "confirm" });
+  await db.$transaction(async (tx) => {
+    await writeAudit(tx, actor, { action: "organization.delete", targetType: "organization", targetId: orgId, orgId: null, before: { slug: org.slug, name: org.name } }, ctx);
+    await tx.organization.delete({ where: { id: orgId } });
+  });
+}

@@ -52,8 +52,17 @@ export interface OrgScope {
  * Resolves `?org=<slug>` for a page: super admins may pick any organisation or none (all);
  * members get their organisation (the first one when none is named). Unknown or foreign
  * organisations are a 404, as SPEC §6 asks.
+ *
+ * The URL is the one source of truth for the selected organisation (the switcher reads it): a
+ * page that passes `path` and has to pick an organisation itself redirects to `path?org=<slug>`.
  */
-export async function requireOrgScope(slug: string | undefined | null, min: Role = "viewer", options: { allowAll?: boolean } = {}): Promise<OrgScope> {
+export async function requireOrgScope(slug: string | undefined | null, min: Role = "viewer", options: { allowAll?: boolean; path?: string } = {}): Promise<OrgScope> {
+  const scope = await resolveOrgScope(slug, min, options);
+  if (!slug && scope.org && options.path) redirect(`${options.path}?org=${encodeURIComponent(scope.org.slug)}`);
+  return scope;
+}
+
+async function resolveOrgScope(slug: string | undefined | null, min: Role, options: { allowAll?: boolean }): Promise<OrgScope> {
   const actor = await requireUser();
   if (slug) {
     const db = await prisma();

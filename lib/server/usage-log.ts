@@ -20,7 +20,10 @@ export interface UsageLogFilters extends Pick<DashboardFilters, "from" | "to">, 
   status?: UsageStatusFilter | null;
 }
 
-export type UsageSortKey = "time" | "cost";
+export type UsageSortKey = "time" | "cost" | "tokens" | "duration" | "model";
+export const USAGE_SORT_KEYS: readonly UsageSortKey[] = ["time", "cost", "tokens", "duration", "model"];
+/** Direction a column sorts in when first chosen: largest first for amounts, A–Z for names. */
+export const USAGE_SORT_FIRST_DIR: Record<UsageSortKey, "asc" | "desc"> = { time: "desc", cost: "desc", tokens: "desc", duration: "desc", model: "asc" };
 export interface UsageSort {
   key: UsageSortKey;
   dir: "asc" | "desc";
@@ -41,6 +44,7 @@ export interface UsageLogRow {
   /** All input tokens, cached ones included (as ingested). */
   inputTokens: number;
   outputTokens: number;
+  durationMs: number | null;
   costUsd: string | null;
   priced: boolean;
   success: boolean;
@@ -57,7 +61,7 @@ export interface UsageLogPage {
 }
 
 interface Cursor {
-  /** Sort value of the boundary row: ISO time, or the cost (null for unpriced). */
+  /** Sort value of the boundary row: ISO time, cost, token count, duration or model (null when absent). */
   v: string | null;
   id: string;
 }
@@ -72,7 +76,7 @@ export function decodeCursor(text: string | null | undefined): Cursor | null {
     const [v, id] = JSON.parse(Buffer.from(text, "base64url").toString("utf8")) as unknown[];
     if (typeof id !== "string" || !/^\d{1,19}$/.test(id)) return null;
     if (v !== null && typeof v !== "string") return null;
-    if (typeof v === "string" && !/^[0-9.:TZ+-]{1,40}$/.test(v)) return null;
+    if (typeof v === "string" && v.length > 512) return null;
     return { v, id };
   } catch {
     return null;
@@ -92,30 +96,41 @@ function eventWhere(actor: Actor, scope: DashboardScope, f: UsageLogFilters): Sq
   return w;
 }
 
+/** SQL of each sort key and the cast of its cursor value; nullable keys sort their nulls last. */
+const SORT_SQL: Record<UsageSortKey, { expr: string; cast: string; nullable: boolean }> = {
+  time: { expr: "e.occurred_at", cast: "timestamptz", nullable: false },
+  cost: { expr: "e.cost_usd", cast: "numeric", nullable: true },
+  tokens: { expr: "(e.input_uncached_tokens + e.cache_read_tokens + e.cache_write_tokens + e.output_tokens)", cast: "bigint", nullable: false },
+  duration: { expr: "e.duration_ms", cast: "integer", nullable: true },
+  model: { expr: "e.model", cast: "text", nullable: true },
+};
+
 /**
  * Keyset predicate and ORDER BY for a sort, walking forwards (`after`) or backwards (`before`)
- * from a cursor. Unpriced events (cost null) sort last in both cost directions.
+ * from a cursor. Rows without a value (unpriced cost, no duration, no model) sort last in both
+ * directions.
  */
 function keyset(w: SqlWhere, sort: UsageSort, cursor: Cursor | null, backwards: boolean): string {
   const forwardDesc = sort.dir === "desc";
   const desc = backwards ? !forwardDesc : forwardDesc;
   const cmp = desc ? "<" : ">";
-  if (sort.key === "time") {
-    if (cursor) w.add(`(e.occurred_at, e.id) ${cmp} (${w.param(cursor.v)}::timestamptz, ${w.param(cursor.id)}::bigint)`);
-    return `e.occurred_at ${desc ? "DESC" : "ASC"}, e.id ${desc ? "DESC" : "ASC"}`;
+  const { expr, cast, nullable } = SORT_SQL[sort.key];
+  if (!nullable) {
+    if (cursor) w.add(`(${expr}, e.id) ${cmp} (${w.param(cursor.v)}::${cast}, ${w.param(cursor.id)}::bigint)`);
+    return `${expr} ${desc ? "DESC" : "ASC"}, e.id ${desc ? "DESC" : "ASC"}`;
   }
-  // Cost order: priced events by cost, then unpriced ones ("nulls last" walking forwards).
+  // Rows with a value by that value, then those without ("nulls last" walking forwards).
   const nullsLastForward = !backwards;
   if (cursor) {
     const id = `${w.param(cursor.id)}::bigint`;
     if (cursor.v === null) {
-      w.add(nullsLastForward ? `(e.cost_usd IS NULL AND e.id ${cmp} ${id})` : `(e.cost_usd IS NOT NULL OR e.id ${cmp} ${id})`);
+      w.add(nullsLastForward ? `(${expr} IS NULL AND e.id ${cmp} ${id})` : `(${expr} IS NOT NULL OR e.id ${cmp} ${id})`);
     } else {
-      const v = `${w.param(cursor.v)}::numeric`;
-      w.add(`(e.cost_usd ${cmp} ${v} OR (e.cost_usd = ${v} AND e.id ${cmp} ${id})${nullsLastForward ? " OR e.cost_usd IS NULL" : ""})`);
+      const v = `${w.param(cursor.v)}::${cast}`;
+      w.add(`(${expr} ${cmp} ${v} OR (${expr} = ${v} AND e.id ${cmp} ${id})${nullsLastForward ? ` OR ${expr} IS NULL` : ""})`);
     }
   }
-  return `e.cost_usd ${desc ? "DESC" : "ASC"} NULLS ${nullsLastForward ? "LAST" : "FIRST"}, e.id ${desc ? "DESC" : "ASC"}`;
+  return `${expr} ${desc ? "DESC" : "ASC"} NULLS ${nullsLastForward ? "LAST" : "FIRST"}, e.id ${desc ? "DESC" : "ASC"}`;
 }
 
 type EventRow = {
@@ -131,6 +146,7 @@ type EventRow = {
   model: string | null;
   input_tokens: string;
   output_tokens: string;
+  duration: string | null;
   cost: string | null;
   priced: boolean;
   success: boolean;
@@ -142,7 +158,7 @@ function selectEvents(where: SqlWhere, order: string, limit: number, extraColumn
   return `SELECT e.id::text AS id, e.event_id, to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS occurred_at,
             o.slug, o.name AS org_name, p.key AS project_key, u.external_id AS user_id, e.category, e.provider, e.model,
             (e.input_uncached_tokens + e.cache_read_tokens + e.cache_write_tokens)::text AS input_tokens, e.output_tokens::text AS output_tokens,
-            e.cost_usd::text AS cost, e.priced, e.success, e.over_budget, e.budget_override${extraColumns}
+            e.duration_ms::text AS duration, e.cost_usd::text AS cost, e.priced, e.success, e.over_budget, e.budget_override${extraColumns}
      FROM (SELECT * FROM usage_events e ${where.sql} ORDER BY ${order} LIMIT ${where.param(limit)}) e
      JOIN organizations o ON o.id = e.org_id
      LEFT JOIN projects p ON p.id = e.project_id
@@ -164,6 +180,7 @@ function toRow(r: EventRow): UsageLogRow {
     model: r.model,
     inputTokens: Number(r.input_tokens),
     outputTokens: Number(r.output_tokens),
+    durationMs: r.duration === null ? null : Number(r.duration),
     costUsd: toCostStringOrNull(r.cost),
     priced: r.priced,
     success: r.success,
@@ -172,7 +189,22 @@ function toRow(r: EventRow): UsageLogRow {
   };
 }
 
-const cursorOf = (sort: UsageSort, r: UsageLogRow): string => encodeCursor({ v: sort.key === "time" ? r.occurredAt : r.costUsd, id: r.id });
+function sortValue(sort: UsageSort, r: UsageLogRow): string | null {
+  switch (sort.key) {
+    case "time":
+      return r.occurredAt;
+    case "cost":
+      return r.costUsd;
+    case "tokens":
+      return String(r.inputTokens + r.outputTokens);
+    case "duration":
+      return r.durationMs === null ? null : String(r.durationMs);
+    case "model":
+      return r.model;
+  }
+}
+
+const cursorOf = (sort: UsageSort, r: UsageLogRow): string => encodeCursor({ v: sortValue(sort, r), id: r.id });
 
 export const USAGE_PAGE_SIZES = [25, 50, 100] as const;
 
@@ -202,6 +234,47 @@ export async function listUsageEvents(
     next: lastRow && (backwards || more) ? cursorOf(sort, lastRow) : null,
     previous: firstRow && (backwards ? more : after !== null) ? cursorOf(sort, firstRow) : null,
   };
+}
+
+export interface UsageTotals {
+  events: number;
+  /** Input (cached included) plus output tokens. */
+  tokens: number;
+  costUsd: string;
+  unpriced: number;
+  /** Where the figures were summed: the daily roll-ups (no status filter) or the raw events. */
+  source: "rollups" | "events";
+}
+
+/**
+ * Totals of the filtered set shown above the usage log. Without a status filter they come from the
+ * daily roll-ups (same days, same dimensions, exact sums); a status filter sums the raw events.
+ */
+export async function getUsageTotals(actor: Actor, scope: DashboardScope, filters: UsageLogFilters): Promise<UsageTotals> {
+  const { sql } = await getDatabase();
+  if (!filters.status) {
+    const w = new SqlWhere().orgs("org_id", scopeOrgIds(actor, scope.orgId));
+    w.add(`day >= ${w.param(filters.from)}::date AND day <= ${w.param(filters.to)}::date`);
+    w.equals("project_key", filters.project).equals("provider", filters.provider).equals("model", filters.model).equals("category", filters.category);
+    w.equals("user_external_id", filters.user);
+    const [r] = await sql.query<{ events: string; tokens: string; cost: string; unpriced: string }>(
+      `SELECT COALESCE(sum(requests), 0)::text AS events,
+              COALESCE(sum(input_uncached_tokens + cache_read_tokens + cache_write_tokens + output_tokens), 0)::text AS tokens,
+              COALESCE(sum(cost_usd), 0)::text AS cost, COALESCE(sum(unpriced_requests), 0)::text AS unpriced
+       FROM daily_rollups ${w.sql}`,
+      w.params,
+    );
+    return { events: Number(r.events), tokens: Number(r.tokens), costUsd: toCostString(r.cost), unpriced: Number(r.unpriced), source: "rollups" };
+  }
+  const w = eventWhere(actor, scope, filters);
+  const [r] = await sql.query<{ events: string; tokens: string; cost: string; unpriced: string }>(
+    `SELECT count(*)::text AS events,
+            COALESCE(sum(e.input_uncached_tokens + e.cache_read_tokens + e.cache_write_tokens + e.output_tokens), 0)::text AS tokens,
+            COALESCE(sum(e.cost_usd), 0)::text AS cost, count(*) FILTER (WHERE NOT e.priced)::text AS unpriced
+     FROM usage_events e ${w.sql}`,
+    w.params,
+  );
+  return { events: Number(r.events), tokens: Number(r.tokens), costUsd: toCostString(r.cost), unpriced: Number(r.unpriced), source: "events" };
 }
 
 export interface UsageEventDetail extends UsageLogRow {
@@ -249,6 +322,15 @@ function redactionCounts(value: unknown): Record<string, number> {
   const out: Record<string, number> = {};
   for (const [k, v] of Object.entries(value)) if (typeof v === "number") out[k] = v;
   return out;
+}
+
+/** The internal id of an organisation's event by its client event id (not found when absent or not readable). */
+export async function findUsageEventId(actor: Actor, orgId: string, eventId: string): Promise<string> {
+  if (!canAccessOrg(actor, orgId, "viewer")) throw new AppError("not_found", "Event not found.");
+  const db = await prisma();
+  const e = await db.usageEvent.findUnique({ where: { orgId_eventId: { orgId, eventId } }, select: { id: true } });
+  if (!e) throw new AppError("not_found", "Event not found.");
+  return e.id.toString();
 }
 
 /** One event by its internal id; another organisation's event (or a malformed id) is not found. */
@@ -363,10 +445,10 @@ export function csvField(value: string | number | boolean | null): string {
   return `"${safe.replace(/"/g, '""')}"`;
 }
 
-type CsvRow = EventRow & { cache_read: string; cache_write: string; reasoning: string; duration_ms: string | null; client_cost: string | null };
+type CsvRow = EventRow & { cache_read: string; cache_write: string; reasoning: string; client_cost: string | null };
 
 const CSV_EXTRA = `, e.cache_read_tokens::text AS cache_read, e.cache_write_tokens::text AS cache_write, e.reasoning_tokens::text AS reasoning,
-  e.duration_ms::text AS duration_ms, e.client_cost_usd::text AS client_cost`;
+  e.client_cost_usd::text AS client_cost`;
 
 export const CSV_BATCH_SIZE = 5000;
 
@@ -403,7 +485,7 @@ export async function exportUsageCsv(actor: Actor, scope: DashboardScope, filter
           Number(r.cache_write),
           Number(r.output_tokens),
           Number(r.reasoning),
-          r.duration_ms === null ? null : Number(r.duration_ms),
+          r.duration === null ? null : Number(r.duration),
           r.success,
           toCostStringOrNull(r.cost),
           toCostStringOrNull(r.client_cost),
@@ -417,8 +499,7 @@ export async function exportUsageCsv(actor: Actor, scope: DashboardScope, filter
       }
       yield text;
       if (rows.length < CSV_BATCH_SIZE) return;
-      const last = rows[rows.length - 1];
-      cursor = { v: sort.key === "time" ? last.occurred_at : last.cost, id: last.id };
+      cursor = { v: sortValue(sort, toRow(rows[rows.length - 1])), id: rows[rows.length - 1].id };
     }
   }
   return chunks();

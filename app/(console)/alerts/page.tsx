@@ -9,6 +9,8 @@ import { RotateWebhookSecret } from "@/components/alerts/webhook-secret";
 import { getAlertSettings, listAlerts } from "@/lib/server/alerts";
 import { listWebhookDeliveries } from "@/lib/server/webhooks";
 import { hasWebhookSecret } from "@/lib/server/webhook-secrets";
+import { autoResolveBudgetAlerts } from "@/lib/server/alerts-auto-resolve";
+import { readableOrgIds } from "@/lib/server/authz";
 import { requireOrgScope } from "@/lib/server/session";
 import { alertTypeSchema } from "@/lib/budgets/schemas";
 
@@ -23,6 +25,7 @@ type AlertsSearch = { org?: string; status?: string; type?: string; severity?: s
 export default async function AlertsPage({ searchParams }: { searchParams: Promise<AlertsSearch> }) {
   const search = await searchParams;
   const { actor, org, role } = await requireOrgScope(search.org, "viewer", { allowAll: true });
+  await autoResolveBudgetAlerts(org ? [org.id] : readableOrgIds(actor, "viewer"));
   // Unknown filter values are ignored rather than failing the page.
   const status = statusFilterSchema.parse(search.status ?? "unresolved");
   const type = typeFilterSchema.parse(search.type || undefined);

@@ -52,11 +52,11 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         <div className="flex flex-wrap items-end gap-3 [&>label]:w-[calc(50%-0.375rem)] md:[&>label]:w-44">
           <label className="min-w-0 space-y-1 text-sm">
             <span className="block text-xs font-medium text-muted">From (UTC)</span>
-            <input type="date" name="from" defaultValue={range.from} className={control} />
+            <input type="text" name="from" defaultValue={range.from} placeholder="YYYY-MM-DD" pattern="\d{4}-\d{2}-\d{2}" className={`${control} font-mono`} />
           </label>
           <label className="min-w-0 space-y-1 text-sm">
             <span className="block text-xs font-medium text-muted">To (UTC)</span>
-            <input type="date" name="to" defaultValue={range.to} className={control} />
+            <input type="text" name="to" defaultValue={range.to} placeholder="YYYY-MM-DD" pattern="\d{4}-\d{2}-\d{2}" className={`${control} font-mono`} />
           </label>
           <label className="min-w-0 space-y-1 text-sm">
             <span className="block text-xs font-medium text-muted">Actor</span>

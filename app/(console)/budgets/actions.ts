@@ -2,7 +2,8 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { grantExtension, setBudget, setBudgetActive, updateBudget } from "@/lib/server/budgets";
+import { redirect } from "next/navigation";
+import { deleteBudget, grantExtension, setBudget, setBudgetActive, updateBudget } from "@/lib/server/budgets";
 import { actionContext, actionError, type ActionState } from "@/lib/server/session";
 import { budgetInputSchema, budgetUpdateSchema, extensionInputSchema } from "@/lib/budgets/schemas";
 import { formatUsd } from "@/lib/money";
@@ -104,4 +105,18 @@ export async function grantExtensionAction(_prev: ActionState, form: FormData): 
   } catch (err) {
     return { ...actionError(err), data };
   }
+}
+
+export async function deleteBudgetAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+  const { actor, ctx } = await actionContext();
+  const budgetId = text(form, "budgetId");
+  const confirm = text(form, "confirm");
+  try {
+    await deleteBudget(actor, budgetId, confirm, ctx);
+  } catch (err) {
+    return { ...actionError(err), data: { confirm } };
+  }
+  revalidateBudgetPages(budgetId);
+  const org = text(form, "org");
+  redirect(`/budgets${org ? `?org=${encodeURIComponent(org)}` : ""}`);
 }

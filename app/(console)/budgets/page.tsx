@@ -1,15 +1,20 @@
 import type { Metadata } from "next";
+import type { BudgetWithOrg } from "@/lib/server/budgets";
 import { Card, EmptyState, PageHeader } from "@/components/ui/card";
 import { BudgetsList } from "@/components/budgets/budgets-list";
 import { CreateBudgetForm } from "@/components/budgets/create-budget-form";
-import { listBudgets } from "@/lib/server/budgets";
+import { listBudgetsInScope } from "@/lib/server/budgets";
+import { autoResolveBudgetAlerts } from "@/lib/server/alerts-auto-resolve";
+import { readableOrgIds } from "@/lib/server/authz";
 import { requireOrgScope } from "@/lib/server/session";
 
 export const metadata: Metadata = { title: "Budgets" };
 
 export default async function BudgetsPage({ searchParams }: { searchParams: Promise<{ org?: string }> }) {
   const { org: slug } = await searchParams;
-  const { actor, org, role } = await requireOrgScope(slug, "viewer");
+  const { actor, org, role } = await requireOrgScope(slug, "viewer", { allowAll: true, path: "/budgets" });
+  await autoResolveBudgetAlerts(org ? [org.id] : readableOrgIds(actor, "viewer"));
+  if (!org && role === "super_admin") return <AllBudgets budgets={await listBudgetsInScope(actor, null)} />;
   if (!org) {
     return (
       <>
@@ -18,7 +23,7 @@ export default async function BudgetsPage({ searchParams }: { searchParams: Prom
       </>
     );
   }
-  const budgets = await listBudgets(actor, org.id);
+  const budgets = await listBudgetsInScope(actor, org.id);
   const canManage = role !== "viewer";
   const active = budgets.filter((b) => b.active);
   const inactive = budgets.filter((b) => !b.active);
@@ -36,18 +41,42 @@ export default async function BudgetsPage({ searchParams }: { searchParams: Prom
                 {canManage ? "Create one to cap spend; checks and alerts follow it at once." : "Owners and admins can create budgets."}
               </EmptyState>
             ) : (
-              <BudgetsList budgets={active} orgSlug={org.slug} />
+              <BudgetsList budgets={active} />
             )}
           </Card>
           {inactive.length > 0 ? (
             <Card title={`${inactive.length} inactive`}>
-              <BudgetsList budgets={inactive} orgSlug={org.slug} />
+              <BudgetsList budgets={inactive} />
             </Card>
           ) : null}
         </div>
         {canManage ? (
           <Card title="Create budget">
             <CreateBudgetForm orgId={org.id} />
+          </Card>
+        ) : null}
+      </div>
+    </>
+  );
+}
+
+/** Super admins without a selected organisation: every organisation's budgets, each named. */
+function AllBudgets({ budgets }: { budgets: BudgetWithOrg[] }) {
+  const active = budgets.filter((b) => b.active);
+  const inactive = budgets.filter((b) => !b.active);
+  return (
+    <>
+      <PageHeader
+        title="Budgets"
+        description="Every organisation's spending caps, in calendar periods (UTC, weeks start on Monday). Choose an organisation to create one."
+      />
+      <div className="space-y-6">
+        <Card title={`${active.length} active budget${active.length === 1 ? "" : "s"} in all organisations`}>
+          {active.length === 0 ? <EmptyState title="No active budgets">Choose an organisation to create one.</EmptyState> : <BudgetsList budgets={active} showOrg />}
+        </Card>
+        {inactive.length > 0 ? (
+          <Card title={`${inactive.length} inactive`}>
+            <BudgetsList budgets={inactive} showOrg />
           </Card>
         ) : null}
       </div>

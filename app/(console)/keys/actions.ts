@@ -1,6 +1,7 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { parseIsoDay } from "@/lib/dashboard/dates";
 import { createApiKey, revokeApiKey } from "@/lib/server/api-keys";
 import { actionContext, actionError, type ActionState } from "@/lib/server/session";
 
@@ -11,9 +12,16 @@ export interface CreateKeyState extends ActionState {
 
 export async function createApiKeyAction(_prev: CreateKeyState, form: FormData): Promise<CreateKeyState> {
   const { actor, ctx } = await actionContext();
-  const data = { name: String(form.get("name") ?? ""), projectKey: String(form.get("projectKey") ?? "") };
+  const data = { name: String(form.get("name") ?? ""), projectKey: String(form.get("projectKey") ?? ""), expiresOn: String(form.get("expiresOn") ?? "").trim() };
+  let expiresAt: Date | null = null;
+  if (data.expiresOn) {
+    const day = parseIsoDay(data.expiresOn);
+    if (!day) return { ok: false, message: "Give the expiry date as YYYY-MM-DD.", errors: { expiresOn: "Give the expiry date as YYYY-MM-DD." }, data };
+    if (day.getTime() <= Date.now()) return { ok: false, message: "The expiry date must be in the future.", errors: { expiresOn: "The expiry date must be in the future." }, data };
+    expiresAt = day;
+  }
   try {
-    const created = await createApiKey(actor, { orgId: String(form.get("orgId") ?? ""), name: data.name, projectKey: data.projectKey }, ctx);
+    const created = await createApiKey(actor, { orgId: String(form.get("orgId") ?? ""), name: data.name, projectKey: data.projectKey, expiresAt }, ctx);
     revalidatePath("/keys");
     return { ok: true, message: "API key created.", key: created.key, prefix: created.prefix };
   } catch (err) {

@@ -9,7 +9,7 @@ export const metadata: Metadata = { title: "API keys" };
 
 export default async function ApiKeysPage({ searchParams }: { searchParams: Promise<{ org?: string }> }) {
   const { org: slug } = await searchParams;
-  const { actor, org } = await requireOrgScope(slug, "admin");
+  const { actor, org } = await requireOrgScope(slug, "admin", { path: "/keys" });
   if (!org) {
     return (
       <>
@@ -34,7 +34,7 @@ export default async function ApiKeysPage({ searchParams }: { searchParams: Prom
           {keys.length === 0 ? (
             <EmptyState title="No API keys yet">Create one to start sending usage events.</EmptyState>
           ) : (
-            <ApiKeysTable orgId={org.id} keys={keys} />
+            <ApiKeysTable orgId={org.id} keys={keys} now={new Date().toISOString()} />
           )}
         </Card>
         <Card title="Create API key">

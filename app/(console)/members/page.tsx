@@ -12,7 +12,7 @@ export const metadata: Metadata = { title: "Members" };
 
 export default async function MembersPage({ searchParams }: { searchParams: Promise<{ org?: string }> }) {
   const { org: slug } = await searchParams;
-  const { actor, org, role } = await requireOrgScope(slug, "admin");
+  const { actor, org, role } = await requireOrgScope(slug, "admin", { path: "/members" });
   if (!org) {
     return (
       <>

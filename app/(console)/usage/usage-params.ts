@@ -1,6 +1,6 @@
 // URL parameters of the usage log and its CSV export (shared so both read the same filtered set).
 import { first, parseDashboardFilters, type DashboardFilters, type SearchParams } from "@/lib/dashboard/filters";
-import { DEFAULT_USAGE_SORT, USAGE_PAGE_SIZES, USAGE_STATUS_FILTERS, type UsageLogFilters, type UsageSort, type UsageStatusFilter } from "@/lib/server/usage-log";
+import { DEFAULT_USAGE_SORT, USAGE_PAGE_SIZES, USAGE_SORT_FIRST_DIR, USAGE_SORT_KEYS, USAGE_STATUS_FILTERS, type UsageLogFilters, type UsageSort, type UsageSortKey, type UsageStatusFilter } from "@/lib/server/usage-log";
 
 export function parseUsageParams(params: SearchParams, now = new Date()) {
   const { filters, error } = parseDashboardFilters(params, now);
@@ -9,10 +9,8 @@ export function parseUsageParams(params: SearchParams, now = new Date()) {
   const sortKey = first(params, "sort");
   const dir = first(params, "dir");
   const size = Number(first(params, "size"));
-  const sort: UsageSort = {
-    key: sortKey === "cost" ? "cost" : DEFAULT_USAGE_SORT.key,
-    dir: dir === "asc" ? "asc" : dir === "desc" ? "desc" : DEFAULT_USAGE_SORT.dir,
-  };
+  const key: UsageSortKey = USAGE_SORT_KEYS.includes(sortKey as UsageSortKey) ? (sortKey as UsageSortKey) : DEFAULT_USAGE_SORT.key;
+  const sort: UsageSort = { key, dir: dir === "asc" ? "asc" : dir === "desc" ? "desc" : USAGE_SORT_FIRST_DIR[key] };
   const logFilters: DashboardFilters & Required<Pick<UsageLogFilters, "user" | "status">> = {
     ...filters,
     user: user && user.length <= 256 ? user : null,

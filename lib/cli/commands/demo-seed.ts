@@ -26,6 +26,7 @@ export async function run(argv: string[]): Promise<void> {
     console.log(`Created ${r.organizations} organisations, ${r.projects} projects and ${r.endUsers} end users.`);
     console.log(`Recorded ${r.created.toLocaleString("en-US")} events from ${r.from} to ${r.to} (${formatUsd(r.totalCostUsd)}) in ${seconds.toFixed(1)} s.`);
     console.log(`Set ${r.budgets} budgets; ${r.alerts} alerts were raised.`);
+    for (const l of r.logins) console.log(`Demo ${l.role} of ${l.organization}: ${l.email} / ${l.password}`);
   } catch (err) {
     if (isAppError(err) && err.code === "conflict") throw new CliError(err.message, 1);
     throw err;

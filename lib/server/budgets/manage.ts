@@ -8,9 +8,10 @@ import { periodContaining, type BudgetPeriodKind, type PeriodRange } from "@/lib
 import { projectPeriod } from "@/lib/budgets/projection";
 import { budgetInputSchema, budgetUpdateSchema, extensionInputSchema, type BudgetInput, type BudgetUpdate, type ExtensionInput } from "@/lib/budgets/schemas";
 import { AppError } from "../errors";
-import { assertOrgRole, canAccessOrg, type Actor } from "../authz";
+import { assertOrgRole, canAccessOrg, orgWhere, type Actor } from "../authz";
 import { writeAudit, type RequestContext } from "../audit";
 import { ensureEndUser, ensureProject } from "../projects";
+import { autoResolveBudgetAlerts } from "../alerts-auto-resolve";
 import { activeExtensions, counterKey, lockPeriodCounters, rawSpend, toScopedBudget, withRetry, type Tx } from "./store";
 import { isUuid } from "@/lib/ids";
 
@@ -96,6 +97,15 @@ async function currentFigures(db: Tx, budgets: BudgetRecord[], now: Date) {
   );
 }
 
+/** Current-period summaries of budgets by id (no access check: for the data layer's own jobs). */
+export async function budgetSummariesById(ids: string[], now = new Date()): Promise<Map<string, BudgetSummary>> {
+  if (ids.length === 0) return new Map();
+  const db = await prisma();
+  const budgets = await db.budget.findMany({ where: { id: { in: ids } } });
+  const figures = await currentFigures(db, budgets, now);
+  return new Map(budgets.map((b) => [b.id, summarise(b, figures.get(b.id)!, now)]));
+}
+
 async function loadBudget(actor: Actor, budgetId: string, min: "viewer" | "admin") {
   const db = await prisma();
   const budget = isUuid(budgetId) ? await db.budget.findUnique({ where: { id: budgetId } }) : null;
@@ -128,6 +138,39 @@ async function recountCurrentPeriod(budgetId: string, now = new Date()): Promise
       }
     }),
   );
+}
+
+/**
+ * Before a budget's period kind changes: its counters move to the archive with the period kind and
+ * the limit in force, so its history survives (the live counters then start afresh for the new kind).
+ */
+async function archiveCounters(tx: Tx, budget: BudgetRecord, limitAt: (end: Date) => string = () => budget.limitUsd.toString()): Promise<void> {
+  const counters = await tx.budgetPeriodSpend.findMany({ where: { budgetId: budget.id } });
+  if (counters.length === 0) return;
+  await tx.budgetPeriodArchive.createMany({
+    data: counters.map((c) => ({ budgetId: budget.id, period: budget.period, periodStart: c.periodStart, periodEnd: c.periodEnd, spentUsd: c.spentUsd, limitUsd: limitAt(c.periodEnd) })),
+  });
+  await tx.budgetPeriodSpend.deleteMany({ where: { budgetId: budget.id } });
+}
+
+/** Limit changes of a budget from its audit trail: the limit in force at an instant. */
+async function limitTimeline(tx: Tx, budget: BudgetRecord): Promise<(at: Date) => string> {
+  const changes = await tx.auditLog.findMany({
+    where: { targetType: "budget", targetId: budget.id, action: { in: ["budget.create", "budget.update"] } },
+    orderBy: { id: "asc" },
+    select: { createdAt: true, before: true, after: true },
+  });
+  const limitOf = (v: unknown) => (v && typeof v === "object" && "limitUsd" in v ? String((v as { limitUsd: unknown }).limitUsd) : null);
+  const steps = changes.map((c) => ({ at: c.createdAt, before: limitOf(c.before), after: limitOf(c.after) }));
+  const current = budget.limitUsd.toString();
+  return (at: Date) => {
+    let limit: string | null = null;
+    for (const s of steps) if (s.at <= at && s.after !== null) limit = s.after;
+    if (limit !== null) return dec(limit).toFixed();
+    // Before the first recorded change: what that change replaced, else the current limit.
+    const first = steps.find((s) => s.before !== null);
+    return dec(first?.before ?? current).toFixed();
+  };
 }
 
 function auditView(b: BudgetRecord) {
@@ -163,7 +206,7 @@ export async function setBudget(actor: Actor, orgId: string, input: BudgetInput,
         return { created: true, recount: true, id: row.id };
       }
       const periodChanged = data.period !== undefined && data.period !== existing.period;
-      if (periodChanged) await tx.budgetPeriodSpend.deleteMany({ where: { budgetId: existing.id } });
+      if (periodChanged) await archiveCounters(tx, existing, await limitTimeline(tx, existing));
       const row = await tx.budget.update({
         where: { id: existing.id },
         data: {
@@ -178,6 +221,7 @@ export async function setBudget(actor: Actor, orgId: string, input: BudgetInput,
     }),
   );
   if (recount) await recountCurrentPeriod(id);
+  if (!created) await autoResolveBudgetAlerts([orgId], { budgetIds: [id] });
   return { created, budget: await summaryOf(id) };
 }
 
@@ -188,7 +232,7 @@ export async function updateBudget(actor: Actor, budgetId: string, patch: Budget
   const db = await prisma();
   const periodChanged = data.period !== undefined && data.period !== existing.period;
   await db.$transaction(async (tx) => {
-    if (periodChanged) await tx.budgetPeriodSpend.deleteMany({ where: { budgetId } });
+    if (periodChanged) await archiveCounters(tx, existing, await limitTimeline(tx, existing));
     const row = await tx.budget.update({
       where: { id: budgetId },
       data: {
@@ -201,7 +245,22 @@ export async function updateBudget(actor: Actor, budgetId: string, patch: Budget
     await writeAudit(tx, actor, { action: "budget.update", targetType: "budget", targetId: budgetId, orgId: existing.orgId, before: auditView(existing), after: auditView(row) }, ctx);
   });
   if (periodChanged && existing.active) await recountCurrentPeriod(budgetId);
+  await autoResolveBudgetAlerts([existing.orgId], { budgetIds: [budgetId] });
   return summaryOf(budgetId);
+}
+
+/**
+ * Deletes a budget with its counters, history, overrides and alerts (owners and admins). `confirm`
+ * must be the word "delete" — the typed confirmation of the console. Audited with what it was.
+ */
+export async function deleteBudget(actor: Actor, budgetId: string, confirm: string, ctx: RequestContext = {}): Promise<void> {
+  const existing = await loadBudget(actor, budgetId, "admin");
+  if (confirm.trim().toLowerCase() !== "delete") throw new AppError("validation_failed", 'Type "delete" to confirm.', { field: "confirm" });
+  const db = await prisma();
+  await db.$transaction(async (tx) => {
+    await tx.budget.delete({ where: { id: budgetId } });
+    await writeAudit(tx, actor, { action: "budget.delete", targetType: "budget", targetId: budgetId, orgId: existing.orgId, before: auditView(existing) }, ctx);
+  });
 }
 
 /** Deactivates (stops counting and enforcing) or reactivates a budget. */
@@ -229,10 +288,60 @@ export async function listBudgets(actor: Actor, orgId: string, options: { active
   return budgets.map((b) => summarise(b, figures.get(b.id)!, now));
 }
 
+/**
+ * Each day's spend of a budget's scope in its current period, from the daily roll-ups (the
+ * budget's chart). Daily budgets have a one-day period: null.
+ */
+export async function getBudgetDailySpend(actor: Actor, budgetId: string, now = new Date()): Promise<{ day: string; cost: string }[] | null> {
+  const budget = await loadBudget(actor, budgetId, "viewer");
+  if (budget.period === "daily") return null;
+  const range = periodContaining(budget.period, now);
+  const column = budget.scope === "project" ? "project_key" : budget.scope === "user" ? "user_external_id" : null;
+  const db = await prisma();
+  const rows = await db.$queryRawUnsafe<{ day: string; cost: string }[]>(
+    `SELECT to_char(day, 'YYYY-MM-DD') AS day, sum(cost_usd)::text AS cost FROM daily_rollups
+     WHERE org_id = $1::uuid AND day >= $2::date AND day <= $3::date${column ? ` AND ${column} = $4` : ""}
+     GROUP BY day ORDER BY day`,
+    budget.orgId,
+    range.start.toISOString().slice(0, 10),
+    now.toISOString().slice(0, 10),
+    ...(column ? [budget.scopeKey] : []),
+  );
+  return rows;
+}
+
+export interface BudgetWithOrg extends BudgetSummary {
+  orgSlug: string;
+  orgName: string;
+}
+
+/**
+ * Budgets of one organisation, or (orgId null) of every organisation the actor may read — super
+ * admins see them all — each named with its organisation, ordered by organisation then scope.
+ */
+export async function listBudgetsInScope(actor: Actor, orgId: string | null, options: { now?: Date } = {}): Promise<BudgetWithOrg[]> {
+  if (orgId) assertOrgRole(actor, orgId, "viewer");
+  const now = options.now ?? new Date();
+  const db = await prisma();
+  const budgets = await db.budget.findMany({
+    where: orgId ? { orgId } : orgWhere(actor, "viewer"),
+    include: { organization: { select: { slug: true, name: true } } },
+    orderBy: [{ organization: { name: "asc" } }, { scope: "asc" }, { scopeKey: "asc" }],
+  });
+  const figures = await currentFigures(db, budgets, now);
+  return budgets.map((b) => ({ ...summarise(b, figures.get(b.id)!, now), orgSlug: b.organization.slug, orgName: b.organization.name }));
+}
+
 export interface BudgetPeriodHistory {
   periodStart: string;
   periodEnd: string;
   spentUsd: string;
+  /** The period kind of that period (a budget's kind may have changed since). */
+  period: BudgetPeriodKind;
+  /** The limit in force at the end of that period (or now, for the current one). */
+  limitUsd: string;
+  /** From the archive: a period of the kind the budget had before it was changed. */
+  archived: boolean;
 }
 
 export interface BudgetOverrideRow {
@@ -258,14 +367,30 @@ export async function getBudget(actor: Actor, budgetId: string, options: { histo
   const budget = await loadBudget(actor, budgetId, "viewer");
   const now = options.now ?? new Date();
   const db = await prisma();
-  const [figures, periods, overrides] = await Promise.all([
+  const take = options.historyPeriods ?? 12;
+  const [figures, periods, archived, limitAt, overrides] = await Promise.all([
     currentFigures(db, [budget], now),
-    db.budgetPeriodSpend.findMany({ where: { budgetId, periodStart: { lte: now } }, orderBy: { periodStart: "desc" }, take: options.historyPeriods ?? 12 }),
+    db.budgetPeriodSpend.findMany({ where: { budgetId, periodStart: { lte: now } }, orderBy: { periodStart: "desc" }, take }),
+    db.budgetPeriodArchive.findMany({ where: { budgetId }, orderBy: { periodStart: "desc" }, take }),
+    limitTimeline(db, budget),
     db.budgetOverride.findMany({ where: { budgetId }, include: { account: { select: { email: true } } }, orderBy: { createdAt: "desc" }, take: 200 }),
   ]);
+  const history: BudgetPeriodHistory[] = [
+    ...periods.map((p) => ({
+      periodStart: p.periodStart.toISOString(),
+      periodEnd: p.periodEnd.toISOString(),
+      spentUsd: toCostString(p.spentUsd),
+      period: budget.period,
+      limitUsd: limitAt(p.periodEnd < now ? p.periodEnd : now),
+      archived: false,
+    })),
+    ...archived.map((p) => ({ periodStart: p.periodStart.toISOString(), periodEnd: p.periodEnd.toISOString(), spentUsd: toCostString(p.spentUsd), period: p.period, limitUsd: dec(p.limitUsd).toFixed(), archived: true })),
+  ]
+    .sort((a, b) => (a.periodStart === b.periodStart ? Number(a.archived) - Number(b.archived) : a.periodStart < b.periodStart ? 1 : -1))
+    .slice(0, take);
   return {
     budget: summarise(budget, figures.get(budget.id)!, now),
-    history: periods.map((p) => ({ periodStart: p.periodStart.toISOString(), periodEnd: p.periodEnd.toISOString(), spentUsd: toCostString(p.spentUsd) })),
+    history,
     overrides: overrides.map(overrideRow(now)),
   };
 }
@@ -310,6 +435,7 @@ export async function grantExtension(actor: Actor, budgetId: string, input: Exte
     await writeAudit(tx, actor, { action: "budget.extension.grant", targetType: "budget", targetId: budgetId, orgId: budget.orgId, after: { overrideId: row.id, amountUsd: data.amountUsd, validUntil: until, reason: data.reason } }, ctx);
     return row;
   });
+  await autoResolveBudgetAlerts([budget.orgId], { budgetIds: [budgetId] });
   return overrideRow(now)(row);
 }
 

@@ -4,10 +4,13 @@ import { notFound } from "next/navigation";
 import { Badge, Card, EmptyState, PageHeader } from "@/components/ui/card";
 import { OverridesTable, PeriodHistoryTable } from "@/components/budgets/budget-history";
 import { budgetCap, budgetState, formatUsd, formatUtc, limitReachedText, scopeLabel } from "@/components/budgets/budget-format";
-import { BudgetActiveToggle, EditBudgetForm } from "@/components/budgets/edit-budget-form";
+import { BudgetActiveToggle, DeleteBudgetButton, EditBudgetForm } from "@/components/budgets/edit-budget-form";
 import { OverrideModal } from "@/components/budgets/override-modal";
 import { UsageBar } from "@/components/budgets/usage-bar";
-import { getBudget, type BudgetDetail } from "@/lib/server/budgets";
+import { getBudget, getBudgetDailySpend, type BudgetDetail } from "@/lib/server/budgets";
+import { BudgetSpendChart } from "@/components/budgets/budget-spend-chart";
+import { budgetSpendSeries } from "@/lib/budgets/spend-series";
+import { dec } from "@/lib/money";
 import { canAccessOrg } from "@/lib/server/authz";
 import { isAppError } from "@/lib/server/errors";
 import { requireOrgScope, requireUser } from "@/lib/server/session";
@@ -27,6 +30,11 @@ export default async function BudgetPage({ params, searchParams }: { params: Pro
     throw err;
   }
   const { budget, history, overrides } = detail;
+  const daily = await getBudgetDailySpend(actor, id);
+  const lastDay = new Date(Date.parse(budget.periodEnd) - 1).toISOString().slice(0, 10);
+  const points = daily ? budgetSpendSeries(daily, { from: budget.periodStart.slice(0, 10), lastDay, today: new Date().toISOString().slice(0, 10) }, budget.projectedSpendUsd) : null;
+  // Flagged before it happens: projected past the cap while the spend is still under it.
+  const projectedOver = budget.active && dec(budget.projectedSpendUsd).greaterThan(budgetCap(budget)) && dec(budget.spentUsd).lessThan(budgetCap(budget));
   if (scope?.org && scope.org.id !== budget.orgId) notFound();
   const canManage = canAccessOrg(actor, budget.orgId, "admin");
   const state = budgetState(budget);
@@ -53,6 +61,13 @@ export default async function BudgetPage({ params, searchParams }: { params: Pro
       <div className={`grid grid-cols-1 gap-6 ${canManage ? "lg:grid-cols-[minmax(0,1fr)_20rem]" : ""}`}>
         <div className="min-w-0 space-y-6">
           <Card title={`Current period: ${budget.periodStart.slice(0, 10)} to ${formatUtc(budget.periodEnd)} UTC`}>
+            {projectedOver ? (
+              <p role="status" className="mb-3 rounded-md border border-warning/40 bg-warning/10 px-3 py-2 text-sm text-warning" data-testid="projected-breach">
+                At the current rate this budget is projected to pass its limit before the period ends ({formatUsd(budget.projectedSpendUsd)} projected, limit {formatUsd(budgetCap(budget))}
+                {budget.limitReachedAt ? `, reached about ${formatUtc(budget.limitReachedAt)} UTC` : ""}).
+              </p>
+            ) : null}
+            {points ? <BudgetSpendChart points={points} capUsd={budgetCap(budget).toFixed()} label={`Spend against the limit from ${budget.periodStart.slice(0, 10)} to ${lastDay}, projected to the period end`} /> : null}
             <UsageBar budget={budget} />
             <dl className="mt-4 grid grid-cols-2 gap-x-6 gap-y-3 text-sm sm:grid-cols-3" data-testid="budget-figures">
               <Figure label="Spent" value={formatUsd(budget.spentUsd)} />
@@ -81,7 +96,7 @@ export default async function BudgetPage({ params, searchParams }: { params: Pro
             {history.length === 0 ? (
               <EmptyState title="No spend recorded yet" />
             ) : (
-              <PeriodHistoryTable history={history} limitUsd={budget.limitUsd} />
+              <PeriodHistoryTable history={history} />
             )}
           </Card>
         </div>
@@ -92,6 +107,9 @@ export default async function BudgetPage({ params, searchParams }: { params: Pro
             </Card>
             <Card title={budget.active ? "Deactivate" : "Activate"}>
               <BudgetActiveToggle budget={budget} />
+            </Card>
+            <Card title="Delete">
+              <DeleteBudgetButton budget={budget} orgSlug={slug ?? null} />
             </Card>
           </div>
         ) : null}

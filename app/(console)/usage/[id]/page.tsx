@@ -9,9 +9,9 @@ import { requireUser } from "@/lib/server/session";
 
 export const metadata: Metadata = { title: "Usage event" };
 
-export default async function UsageEventPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ org?: string }> }) {
+export default async function UsageEventPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { id } = await params;
-  const { org } = await searchParams;
+  const query = await searchParams;
   const actor = await requireUser();
   let event;
   try {
@@ -20,7 +20,10 @@ export default async function UsageEventPage({ params, searchParams }: { params:
     if (isAppError(err) && err.code === "not_found") notFound();
     throw err;
   }
-  const back = `/usage${org ? `?org=${encodeURIComponent(org)}` : ""}`;
+  // Back to the usage log exactly as it was left: range, filters, sort and page travel in the URL.
+  const carried = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (typeof v === "string" && v) carried.set(k, v);
+  const back = `/usage${carried.size ? `?${carried.toString()}` : ""}`;
   return (
     <>
       <PageHeader
@@ -31,8 +34,8 @@ export default async function UsageEventPage({ params, searchParams }: { params:
           </>
         }
         actions={
-          <Link href={back} className="text-sm font-medium text-accent hover:underline">
-            ← Usage log
+          <Link href={back} className="text-sm font-medium text-accent underline underline-offset-2">
+            ← Back to the usage log
           </Link>
         }
       />
