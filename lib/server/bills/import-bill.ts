@@ -3,7 +3,7 @@
 // twice leaves the same lines (idempotent). Owners/admins of the organisation and super admins.
 import { createHash } from "node:crypto";
 import { prisma } from "@/lib/db/client";
-import { parseBillText, BillParseError, type BillProvider, type ParsedBill } from "@/lib/bills/parse";
+import { parseBill, parseBillText, BillParseError, type BillProvider, type ParsedBill } from "@/lib/bills/parse";
 import { sum, toCostString } from "@/lib/money";
 import { assertOrgRole, actorLabel, type Actor } from "../authz";
 import { writeAudit, type RequestContext } from "../audit";
@@ -115,14 +115,28 @@ export async function importBillText(
 ): Promise<BillImportSummary> {
   assertOrgRole(actor, input.orgId, "admin");
   if (Buffer.byteLength(input.text) > MAX_BILL_BYTES) throw new AppError("payload_too_large", `The bill file is larger than ${MAX_BILL_BYTES / 1024 / 1024} MiB.`, { field: "file" });
-  let bill: ParsedBill;
+  const bill = parsed(() => parseBillText(input.provider, input.text));
+  return importBill(actor, { orgId: input.orgId, bill, sourceHash: hashBillSource(input.text), sourceName: input.sourceName }, ctx);
+}
+
+/** Stores pages fetched from a provider's admin API (bills:fetch), parsed like a file. */
+export async function importBillPages(
+  actor: Actor,
+  input: { orgId: string; provider: BillProvider; pages: unknown[]; sourceName?: string | null },
+  ctx: RequestContext = {},
+): Promise<BillImportSummary> {
+  assertOrgRole(actor, input.orgId, "admin");
+  const bill = parsed(() => parseBill(input.provider, input.pages));
+  return importBill(actor, { orgId: input.orgId, bill, sourceHash: hashBillSource(JSON.stringify(input.pages)), sourceName: input.sourceName }, ctx);
+}
+
+function parsed(fn: () => ParsedBill): ParsedBill {
   try {
-    bill = parseBillText(input.provider, input.text);
+    return fn();
   } catch (err) {
     if (err instanceof BillParseError) throw new AppError("validation_failed", err.message, { field: "file", path: err.field });
     throw err;
   }
-  return importBill(actor, { orgId: input.orgId, bill, sourceHash: hashBillSource(input.text), sourceName: input.sourceName }, ctx);
 }
 
 export interface BillImportView {
