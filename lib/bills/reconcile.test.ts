@@ -56,8 +56,8 @@ describe("reconcile", () => {
     expect(rows[3].causes.map((c) => c.code)).toEqual(["not_billed"]);
     expect(worstFirst(rows).map((r) => r.status)).toEqual(["under", "untracked", "unbilled", "ok"]);
     expect(dailyTotals(rows)).toEqual([
-      { date: "2025-06-02", billed: 0.8, tracked: 0.75 },
-      { date: "2025-06-03", billed: 1.1, tracked: 1.02 },
+      { date: "2025-06-02", billed: 0.8, tracked: 0.75, billedExact: "0.8", trackedExact: "0.75" },
+      { date: "2025-06-03", billed: 1.1, tracked: 1.02, billedExact: "1.1", trackedExact: "1.02" },
     ]);
   });
 

@@ -31,6 +31,8 @@ export interface TrackedAmount {
   requests: bigint;
   unpricedRequests: bigint;
   tokens: TrackedTokens;
+  /** The model names events were sent with (before matching), for links to the usage log. */
+  sourceModels?: string[];
 }
 
 /** USD per million tokens of the price version in force that day, by token type. */
@@ -74,6 +76,8 @@ export interface ReconcileRow {
   status: ReconcileStatus;
   requests: string;
   unpricedRequests: string;
+  /** Model names of the tracked events, as sent (a dated id and its base model may both appear). */
+  trackedModels: string[];
   /** Empty when the bill has no token-type split for this row. */
   split: SplitRow[];
   causes: Cause[];
@@ -157,6 +161,7 @@ export function reconcile({ billed, tracked, prices = new Map() }: ReconcileInpu
         costUsd: dec(p.costUsd).plus(dec(t.costUsd)),
         requests: p.requests + t.requests,
         unpricedRequests: p.unpricedRequests + t.unpricedRequests,
+        sourceModels: [...new Set([...(p.sourceModels ?? []), ...(t.sourceModels ?? [])])].sort(),
         tokens: {
           input: p.tokens.input + t.tokens.input,
           cachedInput: p.tokens.cachedInput + t.tokens.cachedInput,
@@ -203,6 +208,7 @@ export function reconcile({ billed, tracked, prices = new Map() }: ReconcileInpu
       status,
       requests: (a.tracked?.requests ?? BigInt(0)).toString(),
       unpricedRequests: (a.tracked?.unpricedRequests ?? BigInt(0)).toString(),
+      trackedModels: a.tracked?.sourceModels ?? [],
       split,
       causes: status === "ok" ? [] : likelyCauses({ status, tracked: hasEvents ? a.tracked : null, bySplit: a.bySplit, price, split }),
     });
@@ -259,7 +265,15 @@ export function worstFirst(rows: readonly ReconcileRow[]): ReconcileRow[] {
 }
 
 /** Billed vs tracked per day for the chart (numbers only for drawing; the table keeps exact strings). */
-export function dailyTotals(rows: readonly ReconcileRow[]): { date: string; billed: number; tracked: number }[] {
+export interface DailyTotal {
+  date: string;
+  billed: number;
+  tracked: number;
+  billedExact: string;
+  trackedExact: string;
+}
+
+export function dailyTotals(rows: readonly ReconcileRow[]): DailyTotal[] {
   const byDay = new Map<string, { billed: Decimal; tracked: Decimal }>();
   for (const r of rows) {
     const d = byDay.get(r.date) ?? { billed: new Decimal(0), tracked: new Decimal(0) };
@@ -267,5 +281,5 @@ export function dailyTotals(rows: readonly ReconcileRow[]): { date: string; bill
     d.tracked = d.tracked.plus(r.trackedUsd);
     byDay.set(r.date, d);
   }
-  return [...byDay.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([date, d]) => ({ date, billed: d.billed.toNumber(), tracked: d.tracked.toNumber() }));
+  return [...byDay.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([date, d]) => ({ date, billed: d.billed.toNumber(), tracked: d.tracked.toNumber(), billedExact: toCostString(d.billed), trackedExact: toCostString(d.tracked) }));
 }

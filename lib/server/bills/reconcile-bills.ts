@@ -76,6 +76,7 @@ export async function reconcileBills(actor: Actor, q: ReconcileQuery): Promise<R
       requests: BigInt(r.requests),
       unpricedRequests: BigInt(r.unpriced),
       tokens: { input: BigInt(r.input), cachedInput: BigInt(r.cached), cacheWrite: BigInt(r.cache_write), output: BigInt(r.output) },
+      sourceModels: [r.model],
     });
   }
 
