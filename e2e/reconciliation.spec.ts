@@ -78,7 +78,7 @@ test("reconciliation: upload a bill, see gaps first with causes, the chart and l
   await expect(page.getByRole("status").filter({ hasText: "Stored 5 openai bill lines (2 days), total $1.90" })).toBeVisible();
 
   const table = page.getByTestId("reconciliation-table");
-  const rows = table.locator("tbody tr");
+  const rows = table.locator(":scope > tbody > tr");
   await expect(rows).toHaveCount(3);
   // Gaps first: today's gpt-4o is $0.10 under, yesterday's gpt-4o-mini untracked, then the ok row.
   await expect(rows.nth(0)).toHaveAttribute("data-status", "under");
@@ -109,7 +109,7 @@ test("reconciliation: upload a bill, see gaps first with causes, the chart and l
   await page.getByLabel("Cost report (JSON)").setInputFiles({ name: "openai-costs.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(bill)) });
   await page.getByRole("button", { name: "Import bill" }).click();
   await expect(page.getByRole("status").filter({ hasText: "replacing 5 imported before" })).toBeVisible();
-  await expect(page.getByTestId("reconciliation-table").locator("tbody tr")).toHaveCount(3);
+  await expect(page.getByTestId("reconciliation-table").locator(":scope > tbody > tr")).toHaveCount(3);
 });
 
 test("reconciliation is not found for an organisation that does not exist", async ({ page }) => {

@@ -52,6 +52,7 @@ describe("bills", () => {
       ["2025-06-03", "openai", "gpt-4o", "1.1", "1", "-0.1", "under"],
       ["2025-06-03", "openai", "gpt-4o-mini", "0", "0.015", "0.015", "unbilled"],
     ]);
+    expect(rows[3].trackedModels).toEqual(["gpt-4o-2024-08-06"]);
     const sonnet = rows[0];
     expect(sonnet.split.map((s) => [s.type, s.billedUsd, s.trackedTokens, s.pricePerMtok])).toEqual([
       ["input", "0.3", "100000", "3"],
@@ -65,8 +66,13 @@ describe("bills", () => {
     const db = await prisma();
     const cents = await db.billLine.findFirst({ where: { orgId: org.id, provider: "anthropic", tokenType: "cached_input" } });
     expect(cents!.amountUsd.toString()).toBe("0.00123456789");
-    const audit = await db.auditLog.findMany({ where: { orgId: org.id, action: "bill.import" } });
-    expect(audit).toHaveLength(2);
+    // Many places of cents stay exact in storage.
+    const long = { data: [{ starting_at: "2025-05-01T00:00:00Z", results: [{ currency: "USD", amount: "0.12345678901234567891", model: "claude-sonnet-4-20250514", token_type: "output_tokens" }] }] };
+    await importBillText(SYSTEM, { orgId: org.id, provider: "anthropic", text: JSON.stringify(long) });
+    const stored = await db.billLine.findFirst({ where: { orgId: org.id, day: new Date("2025-05-01T00:00:00Z") } });
+    expect(stored!.amountUsd.toFixed()).toBe("0.0012345678901234567891");
+    const audit = await db.auditLog.findMany({ where: { orgId: org.id, action: "bill.import" }, orderBy: { id: "asc" } });
+    expect(audit).toHaveLength(3);
     expect(audit[0].after).toMatchObject({ provider: "openai", source: "openai-costs.json", lines: 4 });
   });
 

@@ -9,7 +9,7 @@ CREATE TABLE "bill_imports" (
     "last_day" DATE,
     "days" INTEGER NOT NULL DEFAULT 0,
     "lines" INTEGER NOT NULL DEFAULT 0,
-    "total_usd" DECIMAL(38,16) NOT NULL DEFAULT 0,
+    "total_usd" DECIMAL(65,30) NOT NULL DEFAULT 0,
     "imported_by" TEXT NOT NULL,
     "imported_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
@@ -30,7 +30,7 @@ CREATE TABLE "bill_lines" (
     "cost_type" TEXT,
     "context_window" TEXT,
     "project_ref" TEXT,
-    "amount_usd" DECIMAL(38,16) NOT NULL,
+    "amount_usd" DECIMAL(65,30) NOT NULL,
 
     CONSTRAINT "bill_lines_pkey" PRIMARY KEY ("id")
 );
