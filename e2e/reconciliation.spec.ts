@@ -90,7 +90,7 @@ test("reconciliation: upload a bill, see gaps first with causes, the chart and l
   await expect(rows.nth(2)).toContainText("gpt-4o");
 
   // The token-type split of the bill.
-  await rows.nth(0).getByText("Split by token type").click();
+  await rows.nth(0).locator("summary", { hasText: "Split by token type" }).click();
   await expect(rows.nth(0).getByRole("cell", { name: "Cached input" })).toBeVisible();
 
   await expect(page.getByRole("figure", { name: /Billed and tracked USD per day/ })).toBeVisible();

@@ -12,8 +12,7 @@ function usageHref(row: ReconcileRow, model: string, orgSlug: string): string {
 
 function Split({ split }: { split: SplitRow[] }) {
   return (
-    <table className="mt-2 w-full text-xs">
-      <caption className="sr-only">Split by token type</caption>
+    <table className="mt-2 w-full text-xs" aria-label="Split by token type">
       <thead className="text-left text-muted">
         <tr>
           <th scope="col" className="py-1 pr-3 font-medium">Token type</th>
@@ -41,7 +40,8 @@ function Split({ split }: { split: SplitRow[] }) {
 /** The bills:reconcile table, rows in the order given (worst gaps first), with causes and the token split. */
 export function ReconciliationTable({ rows, orgSlug }: { rows: ReconcileRow[]; orgSlug: string }) {
   return (
-    <div className="overflow-x-auto">
+    // `relative`: absolutely positioned descendants scroll with the table instead of widening the page.
+    <div className="relative overflow-x-auto">
       <table className="w-full min-w-[56rem] text-sm" data-testid="reconciliation-table">
         <thead className="border-b border-border text-left text-xs text-muted">
           <tr>
