@@ -28,7 +28,10 @@ function Split({ split }: { split: SplitRow[] }) {
             <td className="py-1 pr-3">{SPLIT_LABEL[s.type]}</td>
             <td className="py-1 pr-3 text-right tabular-nums">{formatUsd(s.billedUsd)}</td>
             <td className="py-1 pr-3 text-right tabular-nums">{s.trackedTokens === null ? "—" : Number(s.trackedTokens).toLocaleString("en-US")}</td>
-            <td className="py-1 pr-3 text-right tabular-nums">{s.impliedPerMtok === null ? "—" : `$${s.impliedPerMtok}`}</td>
+            <td className="py-1 pr-3 text-right tabular-nums">
+              {s.impliedPerMtok === null ? "—" : `$${s.impliedPerMtok}`}
+              {s.mixedTiers ? <span className="block text-muted">incl. batch/priority</span> : null}
+            </td>
             <td className="py-1 text-right tabular-nums">{s.pricePerMtok === null ? "—" : `$${s.pricePerMtok}`}</td>
           </tr>
         ))}

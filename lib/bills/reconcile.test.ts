@@ -76,10 +76,24 @@ describe("reconcile", () => {
     expect(rows[0].causes.map((c) => c.code)).toEqual(["model_unpriced", "price_outdated", "cache_tokens_not_reported"]);
     expect(rows[0].causes[1].message).toContain("$3 per million input tokens, Spendline used $2.5");
     expect(rows[0].split).toEqual([
-      { type: "input", billedUsd: "3", trackedTokens: "1000000", impliedPerMtok: "3", pricePerMtok: "2.5" },
-      { type: "cached_input", billedUsd: "0.5", trackedTokens: "0", impliedPerMtok: null, pricePerMtok: "1.25" },
-      { type: "output", billedUsd: "10", trackedTokens: "1000000", impliedPerMtok: "10", pricePerMtok: "10" },
+      { type: "input", billedUsd: "3", trackedTokens: "1000000", impliedPerMtok: "3", pricePerMtok: "2.5", mixedTiers: false },
+      { type: "cached_input", billedUsd: "0.5", trackedTokens: "0", impliedPerMtok: null, pricePerMtok: "1.25", mixedTiers: false },
+      { type: "output", billedUsd: "10", trackedTokens: "1000000", impliedPerMtok: "10", pricePerMtok: "10", mixedTiers: false },
     ]);
+  });
+
+  it("does not call a price outdated when part of the bill is at batch rates", () => {
+    const [row] = reconcile({
+      billed: [
+        { date: "2025-06-02", provider: "openai", model: "gpt-4o", tokenType: "input", amountUsd: "1.25" },
+        { date: "2025-06-02", provider: "openai", model: "gpt-4o", tokenType: "input", serviceTier: "batch", amountUsd: "0.625" },
+      ],
+      tracked: [tracked("2025-06-02", "gpt-4o", "1", { tokens: tokens({ input: BigInt(1_000_000) }) })],
+      prices: new Map([["2025-06-02|openai|gpt-4o", { input: "2.5", cachedInput: "1.25", cacheWrite: null, output: "10", effectiveFrom: "2024-01-01T00:00:00.000Z" }]]),
+    });
+    expect(row.status).toBe("under");
+    expect(row.split[0]).toMatchObject({ impliedPerMtok: "1.875", mixedTiers: true });
+    expect(row.causes).toEqual([]);
   });
 
   it("has no split when the bill has none, and no causes on ok rows", () => {

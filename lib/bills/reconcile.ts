@@ -13,6 +13,8 @@ export interface BilledAmount {
   /** Base model (or the line's own label when it names no model). */
   model: string;
   tokenType: TokenType | null;
+  /** `batch`, `flex`, `priority`…: billed at other rates than the standard price. */
+  serviceTier?: string | null;
   amountUsd: DecimalLike;
 }
 
@@ -57,6 +59,8 @@ export interface SplitRow {
   impliedPerMtok: string | null;
   /** USD per million tokens of the price version Spendline used. */
   pricePerMtok: string | null;
+  /** Part of this type was billed at a non-standard service tier (batch, flex, priority). */
+  mixedTiers: boolean;
 }
 
 export type CauseCode = "traffic_not_reported" | "model_unpriced" | "price_outdated" | "cache_tokens_not_reported" | "cache_writes_not_reported" | "not_billed";
@@ -84,6 +88,7 @@ export interface ReconcileRow {
 }
 
 const CENT = new Decimal("0.01");
+const STANDARD_TIERS = new Set(["standard", "default", "auto"]);
 const MTOK = new Decimal(1_000_000);
 
 /** |difference| ≤ max($0.01, 1 % of billed) is within tolerance. */
@@ -131,13 +136,13 @@ export interface ReconcileInput {
 export const rowKey = (date: string, provider: string, model: string) => `${date}|${provider}|${model}`;
 
 export function reconcile({ billed, tracked, prices = new Map() }: ReconcileInput): ReconcileRow[] {
-  type Acc = { date: string; provider: string; model: string; billed: Decimal | null; bySplit: Map<SplitType, Decimal>; hasSplit: boolean; tracked: TrackedAmount | null };
+  type Acc = { date: string; provider: string; model: string; billed: Decimal | null; bySplit: Map<SplitType, Decimal>; tiered: Set<SplitType>; hasSplit: boolean; tracked: TrackedAmount | null };
   const rows = new Map<string, Acc>();
   const acc = (date: string, provider: string, model: string): Acc => {
     const key = rowKey(date, provider, model);
     let a = rows.get(key);
     if (!a) {
-      a = { date, provider, model, billed: null, bySplit: new Map(), hasSplit: false, tracked: null };
+      a = { date, provider, model, billed: null, bySplit: new Map(), tiered: new Set(), hasSplit: false, tracked: null };
       rows.set(key, a);
     }
     return a;
@@ -150,6 +155,7 @@ export function reconcile({ billed, tracked, prices = new Map() }: ReconcileInpu
     if (split) {
       a.hasSplit = true;
       a.bySplit.set(split, (a.bySplit.get(split) ?? new Decimal(0)).plus(amount));
+      if (b.serviceTier && !STANDARD_TIERS.has(b.serviceTier.toLowerCase())) a.tiered.add(split);
     }
   }
   for (const t of tracked) {
@@ -193,6 +199,8 @@ export function reconcile({ billed, tracked, prices = new Map() }: ReconcileInpu
             trackedTokens: tk === null ? null : tk.toString(),
             impliedPerMtok: tk !== null && tk > BigInt(0) && a.bySplit.has(type) ? billedPart.div(tk.toString()).times(MTOK).toDecimalPlaces(6, Decimal.ROUND_HALF_UP).toFixed() : null,
             pricePerMtok: unit === null ? null : unit.toFixed(),
+            // Batch or priority lines are billed at other rates: the standard price is no yardstick.
+            mixedTiers: a.tiered.has(type),
           };
         })
       : [];
@@ -230,7 +238,7 @@ export function likelyCauses(input: { status: ReconcileStatus; tracked: TrackedA
     causes.push({ code: "model_unpriced", message: `${tracked.unpricedRequests} event${tracked.unpricedRequests === BigInt(1) ? "" : "s"} of this model that day ${tracked.unpricedRequests === BigInt(1) ? "is" : "are"} unpriced: add a price and reprice them.` });
   }
   for (const s of split) {
-    if (s.impliedPerMtok === null || s.pricePerMtok === null) continue;
+    if (s.impliedPerMtok === null || s.pricePerMtok === null || s.mixedTiers) continue;
     const implied = dec(s.impliedPerMtok);
     const used = dec(s.pricePerMtok);
     if (implied.minus(used).abs().greaterThan(Decimal.max(used.abs().times("0.01"), new Decimal("0.000001")))) {

@@ -17,7 +17,7 @@ export interface ReconcileQuery {
   to: string;
 }
 
-type BillRow = { day: string; provider: string; model: string | null; line_item: string | null; token_type: string | null; amount: string };
+type BillRow = { day: string; provider: string; model: string | null; line_item: string | null; token_type: string | null; service_tier: string | null; amount: string };
 type RollupRow = {
   day: string;
   provider: string;
@@ -37,10 +37,10 @@ export async function reconcileBills(actor: Actor, q: ReconcileQuery): Promise<R
   const end = addDays(q.to, 1);
   const [bills, rollups, index] = await Promise.all([
     sql.query<BillRow>(
-      `SELECT to_char(day, 'YYYY-MM-DD') AS day, provider, model, line_item, token_type, SUM(amount_usd)::text AS amount
+      `SELECT to_char(day, 'YYYY-MM-DD') AS day, provider, model, line_item, token_type, service_tier, SUM(amount_usd)::text AS amount
          FROM bill_lines
         WHERE org_id = $1::uuid AND day >= $2::date AND day < $3::date
-        GROUP BY day, provider, model, line_item, token_type`,
+        GROUP BY day, provider, model, line_item, token_type, service_tier`,
       [q.orgId, q.from, end],
     ),
     // Events without a provider count for the provider whose catalog has their model.
@@ -61,6 +61,7 @@ export async function reconcileBills(actor: Actor, q: ReconcileQuery): Promise<R
     provider: b.provider,
     model: b.model ? baseModelName(index, b.provider, b.model) : (b.line_item ?? "(unattributed)"),
     tokenType: (b.token_type as TokenType | null) ?? null,
+    serviceTier: b.service_tier,
     amountUsd: b.amount,
   }));
   const tracked: TrackedAmount[] = [];
