@@ -15,6 +15,7 @@ export const NAV_ITEMS: NavItem[] = [
   { href: "/prices", label: "Prices", access: "member" },
   { href: "/keys", label: "API keys", access: "admin" },
   { href: "/members", label: "Members", access: "admin" },
+  { href: "/reconciliation", label: "Reconciliation", access: "admin" },
   { href: "/settings", label: "Settings", access: "owner" },
   { href: "/orgs", label: "Organisations", access: "super" },
   { href: "/audit", label: "Audit log", access: "super" },
