@@ -7,7 +7,11 @@ import { migrate } from "@/lib/db/migrate";
 import { createScratchPostgres } from "@/lib/db/scratch";
 
 export function testServerUrl(): string | undefined {
-  return process.env.TEST_DATABASE_URL || process.env.DATABASE_URL || undefined;
+  const url = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL || undefined;
+  // CI's PostgreSQL run sets this, so a missing server fails every test instead of quietly running
+  // them on the embedded database and skipping the PostgreSQL-only ones.
+  if (!url && process.env.SPENDLINE_REQUIRE_POSTGRES === "1") throw new Error("SPENDLINE_REQUIRE_POSTGRES=1 but TEST_DATABASE_URL is not set");
+  return url;
 }
 
 export { createScratchPostgres } from "@/lib/db/scratch";

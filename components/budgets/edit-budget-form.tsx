@@ -44,7 +44,7 @@ export function BudgetActiveToggle({ budget }: { budget: BudgetView }) {
       action={action}
       className="space-y-3"
       onSubmit={(e) => {
-        // Deactivating asks first, in a dialog (no browser confirm()).
+        // Deactivating asks first, in a dialog (never a browser confirm box).
         if (budget.active && !asking) {
           e.preventDefault();
           setAsking(true);

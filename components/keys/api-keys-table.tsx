@@ -9,7 +9,7 @@ import type { ApiKeyRow } from "@/lib/server/api-keys";
 
 export type ApiKeyView = ApiKeyRow;
 
-/** Revoking asks in a dialog (no browser confirm()); the key stops working at once. */
+/** Revoking asks in a dialog (never a browser confirm box); the key stops working at once. */
 function RevokeButton({ orgId, prefix }: { orgId: string; prefix: string }) {
   const [, action, pending] = useActionState(revokeApiKeyAction, {});
   const [open, setOpen] = useState(false);

@@ -43,7 +43,7 @@ export function StoreContentForm({ orgId, storeContent }: { orgId: string; store
   );
 }
 
-/** Deleting needs the slug typed into a dialog (no browser confirm()). */
+/** Deleting needs the slug typed into a dialog (never a browser confirm box). */
 export function DeleteOrganizationForm({ orgId, slug, name }: { orgId: string; slug: string; name: string }) {
   const [open, setOpen] = useState(false);
   const [typed, setTyped] = useState("");

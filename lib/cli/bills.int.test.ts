@@ -83,7 +83,7 @@ describe("bills commands", { timeout: 600_000 }, () => {
     const json = await cli(["bills:reconcile", "--org", "acme", "--from", "2025-06-01", "--to", "2025-06-30", "--json"]);
     expect(json.code).toBe(0);
     expect(json.stdout.trim().split("\n").map((l) => JSON.parse(l))).toEqual([
-      { date: "2025-06-02", provider: "anthropic", model: "claude-sonnet-4", billed_usd: "1.80123456789", tracked_usd: "1.8", difference_usd: "-0.00123456789", status: "ok" },
+      { date: "2025-06-02", provider: "anthropic", model: "claude-sonnet-4-0", billed_usd: "1.80123456789", tracked_usd: "1.8", difference_usd: "-0.00123456789", status: "ok" },
       { date: "2025-06-02", provider: "openai", model: "gpt-4o", billed_usd: "0.75", tracked_usd: "0.75", difference_usd: "0", status: "ok" },
       { date: "2025-06-02", provider: "openai", model: "gpt-4o-mini", billed_usd: "0.05", tracked_usd: "0", difference_usd: "-0.05", status: "untracked" },
       { date: "2025-06-03", provider: "openai", model: "gpt-4o", billed_usd: "1.1", tracked_usd: "1", difference_usd: "-0.1", status: "under" },

@@ -97,7 +97,7 @@ const line = (fields: (string | number | null)[]) => `${fields.map(csvField).joi
 /** Chargeback CSV: one row per month × organisation × project × provider × model of the range. */
 export async function chargebackCsv(actor: Actor, orgId: string | null, range: DateRange): Promise<string> {
   const rows = await grouped(actor, orgId, range, "month");
-  let out = line([...CHARGEBACK_COLUMNS]);
+  let out = `${CHARGEBACK_COLUMNS.join(",")}\r\n`;
   for (const r of rows) {
     const input = Number(r.input);
     const output = Number(r.output);
@@ -111,7 +111,7 @@ const iso = (day: string) => `${day}T00:00:00Z`;
 /** FOCUS 1.2 CSV: one Usage row per day × organisation × project × provider × model. */
 export async function focusCsv(actor: Actor, orgId: string | null, range: DateRange): Promise<string> {
   const rows = await grouped(actor, orgId, range, "day");
-  let out = line([...FOCUS_COLUMNS]);
+  let out = `${FOCUS_COLUMNS.join(",")}\r\n`;
   for (const r of rows) {
     const cost = toCostString(r.cost);
     const provider = r.provider || "unknown";

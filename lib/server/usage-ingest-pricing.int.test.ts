@@ -126,7 +126,7 @@ describe("ingest pricing", () => {
     ]);
     let csv = "";
     for await (const chunk of await exportUsageCsv(SYSTEM, { orgId: org.id }, { from: day, to: day })) csv += chunk;
-    expect(csv).toContain(",3000000000,1000000000,0,3000000000,");
+    expect(csv).toContain(',"3000000000","1000000000","0","3000000000",');
     const summary = await summarizeUsageForKey(p, { from: day, to: day, groupBy: "model" });
     expect(summary.total).toMatchObject({ input_tokens: 6_000_000_000, output_tokens: 6_000_000_000, cache_read_tokens: 2_000_000_000, cost_usd: "155500.002" });
   });

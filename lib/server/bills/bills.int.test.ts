@@ -46,7 +46,7 @@ describe("bills", () => {
 
     const rows = await reconcileBills(SYSTEM, { orgId: org.id, from: "2025-06-01", to: "2025-06-30" });
     expect(rows.map(line)).toEqual([
-      ["2025-06-02", "anthropic", "claude-sonnet-4", "1.80123456789", "1.8", "-0.00123456789", "ok"],
+      ["2025-06-02", "anthropic", "claude-sonnet-4-0", "1.80123456789", "1.8", "-0.00123456789", "ok"],
       ["2025-06-02", "openai", "gpt-4o", "0.75", "0.75", "0", "ok"],
       ["2025-06-02", "openai", "gpt-4o-mini", "0.05", "0", "-0.05", "untracked"],
       ["2025-06-03", "openai", "gpt-4o", "1.1", "1", "-0.1", "under"],
@@ -89,7 +89,7 @@ describe("bills", () => {
     expect(await importBillText(SYSTEM, { orgId: org.id, provider: "openai", text: JSON.stringify(fix) })).toMatchObject({ lines: 1, replacedLines: 1 });
     const rows = await reconcileBills(SYSTEM, { orgId: org.id, from: "2025-06-01", to: "2025-06-30" });
     expect(rows.map((r) => [r.date, r.provider, r.model, r.billedUsd])).toEqual([
-      ["2025-06-02", "anthropic", "claude-sonnet-4", "1.80123456789"],
+      ["2025-06-02", "anthropic", "claude-sonnet-4-0", "1.80123456789"],
       ["2025-06-02", "openai", "gpt-4o", "0.75"],
       ["2025-06-02", "openai", "gpt-4o-mini", "0.05"],
       ["2025-06-03", "openai", "gpt-4o", "1"],

