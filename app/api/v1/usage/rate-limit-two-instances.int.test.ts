@@ -1,33 +1,17 @@
 // SPEC §5: the per-key rate limit holds across instances — two app processes on one PostgreSQL
 // together allow what one bucket holds, not twice that.
-import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
+import type { ChildProcess } from "node:child_process";
 import { afterAll, describe, expect, it } from "vitest";
 import { createApiKey } from "@/lib/server/api-keys";
+import { startAppInstance } from "@/test/app-instance";
 import { useTestDatabase } from "@/test/database";
 import { makeOrg, SYSTEM } from "@/test/fixtures";
 
 const testDb = await useTestDatabase();
-const root = path.resolve(import.meta.dirname, "../../../..");
 const BURST = 40;
 
-function startInstance(url: string): Promise<{ child: ChildProcess; base: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "test/http-server.ts")], {
-    cwd: root,
-    // One token a minute: the bucket barely refills during the test.
-    env: { ...process.env, DATABASE_URL: url, PORT: "0", DATABASE_POOL_SIZE: "4", SPENDLINE_RATE_LIMIT_BURST: String(BURST), SPENDLINE_RATE_LIMIT_PER_MINUTE: "1" },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  return new Promise((resolve, reject) => {
-    let out = "";
-    child.stdout!.on("data", (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /listening (\d+)/.exec(out);
-      if (m) resolve({ child, base: `http://127.0.0.1:${m[1]}` });
-    });
-    child.once("exit", (code) => reject(new Error(`instance exited with ${code}: ${out}`)));
-  });
-}
+// One token a minute: the bucket barely refills during the test.
+const startInstance = (url: string) => startAppInstance(url, { DATABASE_POOL_SIZE: "4", SPENDLINE_RATE_LIMIT_BURST: String(BURST), SPENDLINE_RATE_LIMIT_PER_MINUTE: "1" });
 
 // PGlite is one process's database: two instances need PostgreSQL (CI's PostgreSQL run requires it).
 describe.skipIf(!testDb.url)("rate limit across two app instances on one PostgreSQL", () => {

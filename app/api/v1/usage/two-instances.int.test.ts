@@ -1,33 +1,18 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { Decimal } from "@/lib/money";
 import { createApiKey } from "@/lib/server/api-keys";
 import { importPrices } from "@/lib/server/pricing";
 import { verifyRollups } from "@/lib/server/rollups";
+import { repoRoot as root, startAppInstance } from "@/test/app-instance";
 import { useTestDatabase } from "@/test/database";
 import { makeOrg, SYSTEM } from "@/test/fixtures";
 
 const testDb = await useTestDatabase();
-const root = path.resolve(import.meta.dirname, "../../../..");
 
-/** Starts one app instance (its own Node process and connection pool) on a free port. */
-function startInstance(url: string): Promise<{ child: ChildProcess; base: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "test/http-server.ts")], {
-    cwd: root,
-    env: { ...process.env, DATABASE_URL: url, PORT: "0", DATABASE_POOL_SIZE: "8", SPENDLINE_RATE_LIMIT_BURST: "100000", SPENDLINE_RATE_LIMIT_PER_MINUTE: "1000000" },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  return new Promise((resolve, reject) => {
-    let out = "";
-    child.stdout!.on("data", (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /listening (\d+)/.exec(out);
-      if (m) resolve({ child, base: `http://127.0.0.1:${m[1]}` });
-    });
-    child.once("exit", (code) => reject(new Error(`instance exited with ${code}: ${out}`)));
-  });
-}
+/** One app instance (its own Node process and connection pool) on a free port. */
+const startInstance = (url: string) => startAppInstance(url, { DATABASE_POOL_SIZE: "8", SPENDLINE_RATE_LIMIT_BURST: "100000", SPENDLINE_RATE_LIMIT_PER_MINUTE: "1000000" });
 
 // PGlite is one process's database: two app instances need PostgreSQL.
 describe.skipIf(!testDb.url)("two app instances on one PostgreSQL", () => {
