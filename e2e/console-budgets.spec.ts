@@ -32,8 +32,11 @@ test("a reached budget's alert resolves itself when an extension lifts it; a per
     });
     expect(res.status()).toBe(200);
   }
-  await page.goto(`/alerts?org=${slug}`);
-  await expect(page.getByText(/reached its soft limit/)).toBeVisible();
+  // Alerts are evaluated by the job worker after the events commit: reload until it has run.
+  await expect(async () => {
+    await page.goto(`/alerts?org=${slug}`);
+    await baseExpect(page.getByText(/reached its soft limit/)).toBeVisible({ timeout: 2_000 });
+  }).toPass({ timeout: 30_000 });
 
   // The budget page: chart, then an extension that lifts the cap over the spend.
   await page.goto(`/budgets?org=${slug}`);
@@ -47,8 +50,10 @@ test("a reached budget's alert resolves itself when an extension lifts it; a per
   await expect(dialog).toBeHidden();
   await screenshots(page, "v2-budget-detail");
 
-  await page.goto(`/alerts?org=${slug}&status=resolved`);
-  await expect(page.getByText("cap_increased").first()).toBeVisible();
+  await expect(async () => {
+    await page.goto(`/alerts?org=${slug}&status=resolved`);
+    await baseExpect(page.getByText("cap_increased").first()).toBeVisible({ timeout: 2_000 });
+  }).toPass({ timeout: 30_000 });
 
   // Period change: the monthly period stays in the history, with the limit in force then.
   const budgetUrl = (await page.goto(`/budgets?org=${slug}`), await page.getByRole("link", { name: "Whole organisation" }).getAttribute("href"))!;

@@ -87,7 +87,8 @@ test("a price added for waiting events offers the reprice preview, then prices t
 
   // The event detail names the tier and the rates applied.
   await page.goto(`/usage?org=${slug}`);
-  await page.getByRole("row").filter({ hasText: "250,000" }).getByRole("link").first().click();
+  // The usage log shows all tokens of an event (250,000 in + 1,000 out).
+  await page.getByRole("row").filter({ hasText: "251,000" }).getByRole("link").first().click();
   const applied = page.getByTestId("price-applied");
   await expect(applied).toContainText("above 200,000 input tokens");
   await expect(applied).toContainText("250,000 × $4/Mtok = $1");
