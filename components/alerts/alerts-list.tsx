@@ -39,7 +39,7 @@ export function AlertsList({ alerts, canManage, showOrg }: { alerts: AlertView[]
                 {a.budgetId ? (
                   <>
                     {" · "}
-                    <Link href={`/budgets/${a.budgetId}?org=${encodeURIComponent(a.orgSlug)}`} className="text-accent hover:underline">
+                    <Link href={`/budgets/${a.budgetId}?org=${encodeURIComponent(a.orgSlug)}`} className="text-accent underline">
                       view budget
                     </Link>
                   </>

@@ -11,7 +11,7 @@ export function FirstEventHelp({ origin, keysHref }: { origin: string; keysHref:
       <p className="mt-1 text-sm text-muted">
         {keysHref ? (
           <>
-            Create an API key on the <a href={keysHref} className="font-medium text-accent hover:underline">API keys</a> page
+            Create an API key on the <a href={keysHref} className="font-medium text-accent underline">API keys</a> page
           </>
         ) : (
           "Ask an owner or admin of your organisation for an API key"
