@@ -17,8 +17,11 @@ import path from "node:path";
 import { closeDatabase, openDatabase, setDatabase } from "@/lib/db/client";
 import { migrate } from "@/lib/db/migrate";
 import { createScratchPostgres } from "@/lib/db/scratch";
-import { createApiKey } from "@/lib/server/api-keys";
-import { seedPriceCatalogIfEmpty } from "@/lib/server/pricing";
+import { createApiKey, type ApiKeyPrincipal } from "@/lib/server/api-keys";
+import { getPriceIndex, seedPriceCatalogIfEmpty, type CatalogPrice } from "@/lib/server/pricing";
+import type { PriceIndex } from "@/lib/pricing/match";
+import { prepareEvents } from "@/lib/server/ingest/prepare";
+import { toRecord } from "@/lib/server/ingest/record";
 import { setBudget } from "@/lib/server/budgets/manage";
 import { INGEST_UNBUDGETED_SQL } from "@/lib/server/usage-ingest";
 
@@ -162,50 +165,19 @@ const check = (key: string): Call => ({
 
 const health: Call = { method: "GET", path: "/api/health", key: null, body: null, events: 1 };
 
-function pgbenchScript(orgId: string, keyId: string, eventsPerTransaction: number): string {
-  // The statement ingest sends, with its parameters spelled out; :client_id and :n make event ids unique.
-  const records = Array.from({ length: eventsPerTransaction }, (_, i) => {
-    const e = makeEvent("pgb");
-    return {
-      event_id: `pgb-:client_id-:n-${i}`,
-      body_hash: "0".repeat(64),
-      occurred_at: new Date().toISOString(),
-      day: new Date().toISOString().slice(0, 10),
-      month: `${new Date().toISOString().slice(0, 7)}-01`,
-      project_id: null,
-      project_key: "",
-      end_user_id: null,
-      // No end user (end_user_id is null), so no user in the roll-up key either: aggregates:verify stays clean.
-      user_key: "",
-      document_ref: null,
-      category: e.category,
-      purpose_detail: null,
-      provider: e.provider,
-      model: e.model,
-      input_uncached_tokens: e.input_tokens - e.cache_read_tokens,
-      cache_read_tokens: e.cache_read_tokens,
-      cache_write_tokens: 0,
-      output_tokens: e.output_tokens,
-      reasoning_tokens: 0,
-      duration_ms: e.duration_ms,
-      success: true,
-      error: null,
-      prompt: null,
-      response: null,
-      redaction_summary: {},
-      redaction_summary_without_content: {},
-      metadata: null,
-      raw_usage: null,
-      cost_usd: "0.0012345",
-      priced: true,
-      price_id: null,
-      client_cost_usd: null,
-      reservation_id: null,
-    };
-  });
+/**
+ * The statement ingest sends, with its parameters spelled out; :client_id and :n make event ids
+ * unique. The records are made by the server's own code (prepareEvents and toRecord), so the
+ * script cannot drift from the columns the statement expects.
+ */
+function pgbenchScript(principal: ApiKeyPrincipal, index: PriceIndex<CatalogPrice>, eventsPerTransaction: number): string {
+  const raw = Array.from({ length: eventsPerTransaction }, () => makeEvent("pgb"));
+  const { prepared } = prepareEvents(principal, raw, new Date(), index, new Array(raw.length).fill(null));
+  // No end user id, so no user in the roll-up key either: aggregates:verify stays clean.
+  const records = prepared.map((p, i) => ({ ...toRecord(p), event_id: `pgb-:client_id-:n-${i}`, user_key: "" }));
   // For an organisation that no budget counts, ingest is this one autocommit statement.
-  const sql = INGEST_UNBUDGETED_SQL.replaceAll("$1::uuid", `'${orgId}'::uuid`)
-    .replace("$2::uuid", `'${keyId}'::uuid`)
+  const sql = INGEST_UNBUDGETED_SQL.replaceAll("$1::uuid", `'${principal.orgId}'::uuid`)
+    .replace("$2::uuid", `'${principal.keyId}'::uuid`)
     .replace("$3::jsonb", `'${JSON.stringify(records).replaceAll("'", "''")}'::jsonb`)
     .replace(/\s+/g, " ")
     .trim();
@@ -259,6 +231,8 @@ async function main(): Promise<void> {
     const actor = { kind: "system", label: "bench" } as const;
     const org = await db.prisma.organization.create({ data: { slug: "bench", name: "Bench" } });
     const { key, id: keyId } = await createApiKey(actor, { orgId: org.id });
+    const principal: ApiKeyPrincipal = { keyId, prefix: "bench", orgId: org.id, projectId: null, projectKey: null };
+    const pgbenchSingle = pgbenchScript(principal, await getPriceIndex(), 1);
     // A second organisation whose every event counts against two budgets (its own and its end
     // user's): its events take the budget path, the first organisation's the single statement.
     const budgeted = await db.prisma.organization.create({ data: { slug: "bench-budgets", name: "Bench with budgets" } });
@@ -273,7 +247,7 @@ async function main(): Promise<void> {
 
     const hasPgbench = spawnSync("pgbench", ["--version"]).status === 0;
     if (!hasPgbench) console.log("pgbench not found: install PostgreSQL's client tools to get the ratio.");
-    const pgSingle = hasPgbench ? runPgbench(dbUrl, pgbenchScript(org.id, keyId, 1), 1) : null;
+    const pgSingle = hasPgbench ? runPgbench(dbUrl, pgbenchSingle, 1) : null;
     if (pgSingle) console.log(line("pgbench, the ingest statement, 1 event/tx", pgSingle, "tx/s    "));
 
     const ports = Array.from({ length: instanceCount }, (_, i) => firstPort + i);
