@@ -3,7 +3,12 @@ import type { Pool, PoolClient } from "pg";
 
 /** The few raw-SQL operations the migrator and bootstrap need, on either database. */
 export interface SqlRunner {
-  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /**
+   * Runs one statement. `name` makes it a prepared statement on PostgreSQL: each connection parses
+   * and plans the text once and then sends only the values — for the statements of the hot paths
+   * (ingest, budget check), whose texts are constant and long. Names must be unique per text.
+   */
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[], name?: string): Promise<T[]>;
   /** Runs a multi-statement script. */
   exec(sql: string): Promise<void>;
   /** Runs fn with exclusive use of one connection (a session for advisory locks). */
@@ -52,8 +57,8 @@ export function pgliteRunner(db: PGlite): SqlRunner {
 export function poolRunner(pool: Pool): SqlRunner {
   const clientRunner = (client: PoolClient): SqlRunner => {
     const conn: SqlRunner = {
-      async query<T>(sql: string, params?: unknown[]) {
-        const res = await client.query(sql, params);
+      async query<T>(sql: string, params?: unknown[], name?: string) {
+        const res = await client.query(name ? { name, text: sql, values: params } : { text: sql, values: params });
         return res.rows as T[];
       },
       async exec(sql: string) {
@@ -65,8 +70,8 @@ export function poolRunner(pool: Pool): SqlRunner {
     return conn;
   };
   return {
-    async query<T>(sql: string, params?: unknown[]) {
-      const res = await pool.query(sql, params);
+    async query<T>(sql: string, params?: unknown[], name?: string) {
+      const res = await pool.query(name ? { name, text: sql, values: params } : { text: sql, values: params });
       return res.rows as T[];
     },
     async exec(sql: string) {

@@ -123,7 +123,7 @@ export async function authenticateApiKey(raw: string | null | undefined): Promis
   if (hit && hit.until > now) return secretMatches(parsed.secret, hit.secretHash) ? hit.principal : null;
 
   const db = await getDatabase();
-  const [key] = await db.sql.query<KeyRow>(KEY_LOOKUP_SQL, [parsed.prefix]);
+  const [key] = await db.sql.query<KeyRow>(KEY_LOOKUP_SQL, [parsed.prefix], "spendline_key_lookup");
   const expiresAt = key?.expires_at ? new Date(key.expires_at).getTime() : null;
   if (!key || key.revoked || (expiresAt !== null && expiresAt <= now)) {
     cache.delete(parsed.prefix);

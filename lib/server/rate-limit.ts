@@ -44,7 +44,7 @@ export class SharedRateLimiter {
       this.config.burst,
       this.config.perMinute / 60,
       chunkSize(this.config),
-    ]);
+    ], "spendline_rate_limit_take");
     const granted = Number(row?.granted ?? 0);
     if (granted <= 0) return retryAfterSeconds(Number(row?.retry_after ?? 1));
     allowance.refill(granted);

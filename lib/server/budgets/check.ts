@@ -92,7 +92,7 @@ export async function checkBudget(orgId: string, input: BudgetCheckInput, option
   const expiresAt = new Date(now.getTime() + reservationTtlSeconds() * 1000);
   const database = await getDatabase();
   const [{ r: outcome }] = await withRetry(() =>
-    database.sql.query<{ r: CheckOutcome }>(CHECK_SQL, [orgId, project, user, estimate.toFixed(), now.toISOString(), expiresAt.toISOString()]),
+    database.sql.query<{ r: CheckOutcome }>(CHECK_SQL, [orgId, project, user, estimate.toFixed(), now.toISOString(), expiresAt.toISOString()], "spendline_budget_check"),
   );
 
   let overrideToken: string | null = null;

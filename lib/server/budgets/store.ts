@@ -13,7 +13,8 @@ export type Tx = PrismaNs.TransactionClient;
 
 /** Raw SQL on one transaction: the driver's (ingest's hot path) or a Prisma transaction's. */
 export interface Sql {
-  query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+  /** `name`: a prepared statement on the driver (see SqlRunner.query); ignored on a Prisma transaction. */
+  query<T = Record<string, unknown>>(text: string, params?: unknown[], name?: string): Promise<T[]>;
 }
 
 /** The raw-SQL view of a Prisma transaction, or the runner itself. */
@@ -116,7 +117,7 @@ type BudgetSqlRow = {
 };
 
 export async function budgetsInScopeOfEvents(db: Sql | Tx, orgId: string, scope: { projectIds: string[]; endUserIds: string[] }): Promise<ScopedBudget[]> {
-  const rows = await asSql(db).query<BudgetSqlRow>(BUDGETS_IN_SCOPE_SQL, [orgId, scope.projectIds, scope.endUserIds]);
+  const rows = await asSql(db).query<BudgetSqlRow>(BUDGETS_IN_SCOPE_SQL, [orgId, scope.projectIds, scope.endUserIds], "spendline_budgets_in_scope");
   return rows
     .map((r) => toScopedBudget({ id: r.id, orgId: r.org_id, scope: r.scope, scopeKey: r.scope_key, projectId: r.project_id, endUserId: r.end_user_id, period: r.period, limitUsd: r.limit_usd, warnPercent: Number(r.warn_percent), mode: r.mode }))
     .sort(byScope);
@@ -201,7 +202,7 @@ export async function lockAndAddSpend(db: Sql | Tx, targets: { budgetId: string;
   const sql = asSql(db);
   const out = new Map<string, PeriodCounter>();
   const run = async (list: typeof targets) => {
-    const rows = await sql.query<CounterRow>(LOCK_AND_ADD_SQL, [list.map((t) => t.budgetId), list.map((t) => t.range.start.toISOString()), list.map((t) => t.add.toFixed())]);
+    const rows = await sql.query<CounterRow>(LOCK_AND_ADD_SQL, [list.map((t) => t.budgetId), list.map((t) => t.range.start.toISOString()), list.map((t) => t.add.toFixed())], "spendline_lock_and_add_spend");
     for (const r of rows) {
       const c = toCounter(r);
       out.set(counterKey(c.budgetId, c.periodStart), c);
