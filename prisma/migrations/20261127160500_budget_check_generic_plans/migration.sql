@@ -2,8 +2,89 @@
 -- call. PL/pgSQL plans each of its statements with the call's values (a custom plan) for as long
 -- as PostgreSQL's estimate says a generic plan would not be cheaper — for these statements that
 -- was every call, and planning cost more than running: measured on an idle 2-core machine, one
--- check took 0.8 ms inside the database with custom plans and 0.34 ms with generic ones (the
--- expired-reservation delete went from 151 to 33 µs, the decision from 236 to 64 µs). The
--- generic plans use the same indexes (the statements filter on ids and on the period).
-ALTER FUNCTION spendline_budget_check(uuid, text, text, numeric, timestamptz, timestamptz) SET plan_cache_mode = force_generic_plan;
+-- check took 0.8 ms inside the database with custom plans and 0.34 ms with generic ones. The one
+-- statement whose best plan depends on the values (releasing expired reservations: usually none
+-- has expired) is planned per call with EXECUTE. Otherwise the function is unchanged.
+CREATE OR REPLACE FUNCTION spendline_budget_check(p_org uuid, p_project text, p_user text, p_estimate numeric, p_now timestamptz, p_expires timestamptz)
+RETURNS jsonb LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
+DECLARE
+  v_ids uuid[];
+  v_decision text;
+  v_over uuid[];
+  v_reservation uuid;
+BEGIN
+  INSERT INTO budget_periods (budget_id, period_start, period_end)
+  SELECT b.id, spendline_period_start(b.period::text, p_now), spendline_period_end(b.period::text, p_now)
+  FROM budgets b
+  WHERE b.org_id = p_org AND b.active
+    AND (b.scope = 'organization' OR (b.scope = 'project' AND b.scope_key = p_project) OR (b.scope = 'user' AND b.scope_key = p_user))
+    AND NOT EXISTS (SELECT 1 FROM budget_periods bp WHERE bp.budget_id = b.id AND bp.period_start = spendline_period_start(b.period::text, p_now))
+  ORDER BY b.id
+  ON CONFLICT (budget_id, period_start) DO NOTHING;
+
+  SELECT array_agg(id) INTO v_ids FROM (
+    SELECT bp.id FROM budgets b JOIN budget_periods bp ON bp.budget_id = b.id AND bp.period_start = spendline_period_start(b.period::text, p_now)
+    WHERE b.org_id = p_org AND b.active
+      AND (b.scope = 'organization' OR (b.scope = 'project' AND b.scope_key = p_project) OR (b.scope = 'user' AND b.scope_key = p_user))
+    ORDER BY bp.id
+    FOR UPDATE OF bp
+  ) locked;
+
+  IF v_ids IS NULL THEN
+    RETURN jsonb_build_object('decision', 'allow', 'reservation_id', NULL, 'over_budget_ids', '[]'::jsonb, 'budgets', '[]'::jsonb);
+  END IF;
+
+  -- Planned with this call's values (EXECUTE): a generic plan cannot know that few links have
+  -- expired and joins all reservations by hash (8 ms at 100,000 reservations instead of 0.1 ms).
+  EXECUTE $sql$
+    WITH gone AS (
+      DELETE FROM reservation_budgets rb USING reservations r
+      WHERE rb.budget_period_id = ANY($1) AND rb.expires_at <= $2 AND r.id = rb.reservation_id
+      RETURNING rb.budget_period_id AS period_id, r.amount_usd AS amount
+    ), totals AS (
+      SELECT period_id, sum(amount) AS amount FROM gone GROUP BY period_id
+    )
+    UPDATE budget_periods bp SET reserved_usd = bp.reserved_usd - t.amount, updated_at = now()
+    FROM totals t WHERE bp.id = t.period_id$sql$
+  USING v_ids, p_now;
+
+  WITH figures AS (
+    SELECT b.id, b.mode::text AS mode, bp.spent_usd + bp.reserved_usd + p_estimate AS after,
+           b.limit_usd + COALESCE((SELECT sum(o.amount_usd) FROM budget_overrides o
+             WHERE o.budget_id = b.id AND o.kind = 'extension' AND o.created_at <= p_now AND (o.valid_until IS NULL OR o.valid_until > p_now)), 0) AS cap,
+           b.limit_usd * b.warn_percent / 100 AS warn_at
+    FROM budget_periods bp JOIN budgets b ON b.id = bp.budget_id
+    WHERE bp.id = ANY(v_ids)
+  )
+  SELECT CASE WHEN bool_or(after > cap AND mode = 'hard') THEN 'block'
+              WHEN bool_or(after > cap) THEN 'confirm'
+              WHEN bool_or(after >= warn_at) THEN 'warn'
+              ELSE 'allow' END,
+         array_agg(id) FILTER (WHERE after > cap)
+  INTO v_decision, v_over
+  FROM figures;
+
+  IF v_decision IN ('allow', 'warn') THEN
+    INSERT INTO reservations (org_id, amount_usd, expires_at) VALUES (p_org, p_estimate, p_expires) RETURNING id INTO v_reservation;
+    INSERT INTO reservation_budgets (reservation_id, budget_period_id, expires_at) SELECT v_reservation, unnest(v_ids), p_expires;
+    UPDATE budget_periods SET reserved_usd = reserved_usd + p_estimate, updated_at = now() WHERE id = ANY(v_ids);
+  END IF;
+
+  RETURN (
+    SELECT jsonb_build_object(
+      'decision', v_decision,
+      'reservation_id', v_reservation,
+      'over_budget_ids', to_jsonb(COALESCE(v_over, '{}'::uuid[])),
+      'budgets', jsonb_agg(jsonb_build_object(
+        'id', b.id, 'scope', b.scope::text, 'scope_key', b.scope_key, 'mode', b.mode::text,
+        'limit_usd', b.limit_usd::text, 'spent_usd', bp.spent_usd::text, 'reserved_usd', bp.reserved_usd::text,
+        'cap_usd', (b.limit_usd + COALESCE((SELECT sum(o.amount_usd) FROM budget_overrides o
+             WHERE o.budget_id = b.id AND o.kind = 'extension' AND o.created_at <= p_now AND (o.valid_until IS NULL OR o.valid_until > p_now)), 0))::text,
+        'period_end_ms', (extract(epoch FROM bp.period_end) * 1000)::bigint)
+        ORDER BY CASE b.scope WHEN 'organization' THEN 0 WHEN 'project' THEN 1 ELSE 2 END))
+    FROM budget_periods bp JOIN budgets b ON b.id = bp.budget_id
+    WHERE bp.id = ANY(v_ids));
+END
+$$;
+
 ALTER FUNCTION spendline_rate_limit_take(text, float8, float8, int) SET plan_cache_mode = force_generic_plan;
