@@ -5,6 +5,7 @@
 import { pruneUsage } from "../retention";
 import { sweepExpiredReservations } from "../budgets/check";
 import { pruneOldReservations } from "./reservations";
+import { maintainTables } from "./maintenance";
 import { deliverDueWebhooks } from "../webhooks";
 import { ALERT_EVALUATION_JOB, runAlertEvaluation, sweepMissedAlerts, type AlertEvaluationPayload } from "./alert-evaluation";
 import { claimDueJobs, completeJob, ensurePeriodicJob, failJob, type ClaimedJob } from "./queue";
@@ -30,6 +31,7 @@ const PERIODIC: Record<string, { run: () => Promise<unknown>; everyMs: () => num
     everyMs: () => MINUTE,
   },
   "alerts.sweep": { run: sweepMissedAlerts, everyMs: () => MINUTE },
+  "tables.maintain": { run: () => maintainTables(), everyMs: () => MINUTE },
   "retention.prune": {
     run: async () => {
       const days = retentionDays();
