@@ -2,27 +2,9 @@
 // lock and its message, /account password change ending the other sessions, sign-out ending the
 // session for good.
 import { expect as baseExpect, test, type Browser, type Page } from "@playwright/test";
-import { acceptInvitation, ADMIN, screenshots, signIn, signOut, uniqueSlug } from "./helpers";
+import { acceptInvitation, ADMIN, createOrganisation, invite, screenshots, signIn, signOut, submitSignIn, uniqueSlug } from "./helpers";
 
 const expect = baseExpect.configure({ timeout: 30_000 });
-
-async function createOrganisation(page: Page, slug: string) {
-  await page.goto("/orgs");
-  await page.getByLabel("Name").fill(`Accounts ${slug}`);
-  await page.getByLabel("Slug").fill(slug);
-  await page.getByRole("button", { name: "Create organisation" }).click();
-  await expect(page.getByRole("link", { name: `Accounts ${slug}` })).toBeVisible();
-}
-
-async function invite(page: Page, slug: string, email: string, role: "owner" | "admin" | "viewer") {
-  await page.goto(`/members?org=${slug}`);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Role", { exact: true }).selectOption(role);
-  await page.getByRole("button", { name: "Add member" }).click();
-  const field = page.getByTestId("invitation-link");
-  await expect(field).toBeVisible();
-  return field.inputValue();
-}
 
 async function newPage(browser: Browser) {
   const context = await browser.newContext();
@@ -32,18 +14,12 @@ async function newPage(browser: Browser) {
 /** The page's own alert (Next's route announcer is an alert too, outside <main>). */
 const alertOf = (page: Page) => page.locator("main [role=alert]");
 
-async function attemptSignIn(page: Page, email: string, password: string) {
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-}
-
 test("an invited person sets their own password; an existing account is added as itself", async ({ page, browser }) => {
   test.setTimeout(180_000);
   const slug = uniqueSlug("inv");
   const email = `invitee-${slug}@e2e.test`;
   await signIn(page, ADMIN.email, ADMIN.password);
-  await createOrganisation(page, slug);
+  await createOrganisation(page, slug, `Accounts ${slug}`);
 
   // The form has no password field any more: nobody chooses another person's password.
   await page.goto(`/members?org=${slug}`);
@@ -91,16 +67,16 @@ test("ten failed sign-ins lock the account for 15 minutes, the right password to
   const slug = uniqueSlug("lock");
   const email = `locked-${slug}@e2e.test`;
   await signIn(page, ADMIN.email, ADMIN.password);
-  await createOrganisation(page, slug);
+  await createOrganisation(page, slug, `Accounts ${slug}`);
   const link = await invite(page, slug, email, "viewer");
   const target = await newPage(browser);
   await acceptInvitation(target.page, link, "the-right-passphrase");
 
   for (let i = 0; i < 10; i++) {
-    await attemptSignIn(target.page, email, `wrong-passphrase-${i}`);
+    await submitSignIn(target.page, email, `wrong-passphrase-${i}`);
     await expect(alertOf(target.page)).toHaveText("Wrong email or password.");
   }
-  await attemptSignIn(target.page, email, "the-right-passphrase");
+  await submitSignIn(target.page, email, "the-right-passphrase");
   await expect(alertOf(target.page)).toHaveText("Too many failed sign-ins: this account is locked for 15 minutes. Try again later.");
   await expect(target.page).toHaveURL(/\/login/);
   await screenshots(target.page, "login-locked");
@@ -116,7 +92,7 @@ test("/account changes the password and ends the other sessions; sign-out ends a
   const slug = uniqueSlug("acct");
   const email = `self-${slug}@e2e.test`;
   await signIn(page, ADMIN.email, ADMIN.password);
-  await createOrganisation(page, slug);
+  await createOrganisation(page, slug, `Accounts ${slug}`);
   const link = await invite(page, slug, email, "viewer");
   const me = await newPage(browser);
   await acceptInvitation(me.page, link, "first-own-passphrase");

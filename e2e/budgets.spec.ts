@@ -1,50 +1,10 @@
-import { expect, test, type Page } from "@playwright/test";
-import { ADMIN, inviteMember, screenshots, signIn, signOut, uniqueSlug } from "./helpers";
-
-/** A new organisation and an API key for it, both made through the console. */
-async function orgWithKey(page: Page, prefix: string): Promise<{ slug: string; key: string }> {
-  const slug = uniqueSlug(prefix);
-  await page.goto("/orgs");
-  await page.getByLabel("Name").fill(`Budgets ${slug}`);
-  await page.getByLabel("Slug").fill(slug);
-  await page.getByRole("button", { name: "Create organisation" }).click();
-  await expect(page.getByRole("link", { name: `Budgets ${slug}` })).toBeVisible();
-
-  await page.goto(`/keys?org=${slug}`);
-  await page.getByLabel("Name").fill("e2e");
-  await page.getByRole("button", { name: "Create key" }).click();
-  const key = (await page.getByTestId("new-api-key").textContent())?.trim() ?? "";
-  expect(key).toMatch(/^spl_/);
-  await page.keyboard.press("Escape");
-  return { slug, key };
-}
-
-async function createBudget(page: Page, slug: string, budget: { limit: string; mode: "soft" | "hard" }) {
-  await page.goto(`/budgets?org=${slug}`);
-  await page.getByLabel("Scope").selectOption("organization");
-  await page.getByLabel("Limit (USD)").fill(budget.limit);
-  await page.getByLabel("Mode").selectOption(budget.mode);
-  await page.getByRole("button", { name: "Create budget" }).click();
-  await expect(page.getByRole("status").filter({ hasText: "Created a monthly budget" })).toBeVisible();
-}
-
-/** gpt-4.1 at $2 / $8 per million tokens: 100k in + 50k out = $0.60. */
-async function ingestSixtyCents(page: Page, key: string, eventId: string) {
-  const res = await page.request.post("/api/v1/usage", {
-    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-    data: { event_id: eventId, provider: "openai", model: "gpt-4.1", input_tokens: 100_000, output_tokens: 50_000 },
-  });
-  expect(res.status()).toBe(200);
-  const [result] = (await res.json()).results;
-  expect(result.priced, "gpt-4.1 must be in the seeded price catalog").toBe(true);
-  expect(result.cost_usd).toBe("0.6");
-  return result;
-}
+import { expect, test } from "@playwright/test";
+import { ADMIN, createBudget, ingestSixtyCents, inviteMember, orgWithKey, screenshots, signIn, signOut } from "./helpers";
 
 test("the override modal cancels, closes on Escape and grants an extension that later checks honour", async ({ page }) => {
   test.setTimeout(120_000);
   await signIn(page, ADMIN.email, ADMIN.password);
-  const { slug, key } = await orgWithKey(page, "budg");
+  const { slug, key } = await orgWithKey(page, "budg", "Budgets");
   await createBudget(page, slug, { limit: "1.00", mode: "soft" });
 
   // Field errors appear on the field.
@@ -140,7 +100,7 @@ test("the override modal cancels, closes on Escape and grants an extension that 
 test("a budget_reached alert is listed, filtered, acknowledged and resolved; settings validate and send a test", async ({ page, baseURL }) => {
   test.setTimeout(120_000);
   await signIn(page, ADMIN.email, ADMIN.password);
-  const { slug, key } = await orgWithKey(page, "alrt");
+  const { slug, key } = await orgWithKey(page, "alrt", "Budgets");
   await createBudget(page, slug, { limit: "0.50", mode: "hard" });
   await ingestSixtyCents(page, key, `${slug}-over`);
 

@@ -1,38 +1,14 @@
 import AxeBuilder from "@axe-core/playwright";
-import { expect as baseExpect, test, type APIRequestContext, type Page } from "@playwright/test";
+import { expect as baseExpect, test, type Page } from "@playwright/test";
 import { readFileSync } from "node:fs";
 import { sum, toCostString } from "../lib/money";
-import { ADMIN, inviteMember, screenshots, signIn, signOut, uniqueSlug } from "./helpers";
+import { addPastPriceVersion, ADMIN, createBudget, createKey, createOrganisation, ingest, inviteMember, screenshots, signIn, signOut, uniqueSlug } from "./helpers";
 
 // Server renders of chart pages can be slow on a busy 2-core machine.
 const expect = baseExpect.configure({ timeout: 30_000 });
 
 const today = new Date().toISOString().slice(0, 10);
 const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
-
-async function createOrganisation(page: Page, slug: string, name: string) {
-  await page.goto("/orgs");
-  await page.getByLabel("Name").fill(name);
-  await page.getByLabel("Slug").fill(slug);
-  await page.getByRole("button", { name: "Create organisation" }).click();
-  await expect(page.getByRole("link", { name })).toBeVisible();
-}
-
-async function createKey(page: Page, slug: string): Promise<string> {
-  await page.goto(`/keys?org=${slug}`);
-  await page.getByLabel("Name").fill("e2e ingest");
-  await page.getByRole("button", { name: "Create key" }).click();
-  const key = (await page.getByTestId("new-api-key").textContent())?.trim() ?? "";
-  expect(key).toMatch(/^spl_/);
-  await page.keyboard.press("Escape");
-  return key;
-}
-
-async function ingest(request: APIRequestContext, key: string, events: Record<string, unknown>[]) {
-  const res = await request.post("/api/v1/usage", { headers: { authorization: `Bearer ${key}` }, data: { events } });
-  expect(res.status()).toBe(200);
-  return ((await res.json()) as { results: { status: string; cost_usd: string | null }[] }).results;
-}
 
 async function downloadText(page: Page, linkName: string): Promise<string> {
   const pending = page.waitForEvent("download");
@@ -69,16 +45,7 @@ test("setup: two organisations, a price and traffic over several days", async ({
   await signIn(page, ADMIN.email, ADMIN.password);
   await createOrganisation(page, slug, name);
   await createOrganisation(page, other, otherName);
-  await page.goto("/prices");
-  await page.getByLabel("Provider", { exact: true }).fill("e2e");
-  await page.getByLabel("Model", { exact: true }).fill(model);
-  await page.getByLabel("Input $/Mtok", { exact: true }).fill("3");
-  await page.getByLabel("Output $/Mtok", { exact: true }).fill("15");
-  await page.getByLabel("Effective from (UTC)").fill("2020-01-01");
-  await page.getByRole("button", { name: "Add price version" }).click();
-  // A version dated in the past shows its restatement preview before it is saved.
-  await page.getByRole("button", { name: "Save this version" }).click();
-  await expect(page.getByRole("status").filter({ hasText: "Added a price" })).toBeVisible();
+  await addPastPriceVersion(page, { provider: "e2e", model, inputPerMtok: "3", outputPerMtok: "15", effectiveFrom: "2020-01-01" });
   key = await createKey(page, slug);
   const otherKey = await createKey(page, other);
   const events = [
@@ -115,13 +82,7 @@ test("the organisation switcher follows the URL, changes only on confirm, and su
   await expect(page.locator("#org-switcher")).toHaveValue(other);
 
   // Budgets in two organisations; "All organisations" lists both, each named.
-  for (const s of [slug, other]) {
-    await page.goto(`/budgets?org=${s}`);
-    await page.getByLabel("Scope").selectOption("organization");
-    await page.getByLabel("Limit (USD)").fill("0.50");
-    await page.getByRole("button", { name: "Create budget" }).click();
-    await expect(page.getByRole("status").filter({ hasText: "Created a monthly budget" })).toBeVisible();
-  }
+  for (const s of [slug, other]) await createBudget(page, s, { limit: "0.50" });
   await page.goto("/budgets");
   await expect(page.locator("#org-switcher")).toHaveValue("");
   await expect(page.getByTestId("budget-org").filter({ hasText: name })).toBeVisible();

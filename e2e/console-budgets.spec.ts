@@ -1,37 +1,16 @@
 import { expect as baseExpect, test } from "@playwright/test";
-import { ADMIN, screenshots, signIn, uniqueSlug } from "./helpers";
+import { ADMIN, createBudget, ingestSixtyCents, orgWithKey, screenshots, signIn } from "./helpers";
 
 const expect = baseExpect.configure({ timeout: 30_000 });
 
 test("a reached budget's alert resolves itself when an extension lifts it; a period change keeps the history", async ({ page }) => {
   test.setTimeout(240_000);
   await signIn(page, ADMIN.email, ADMIN.password);
-  const slug = uniqueSlug("bhist");
-  await page.goto("/orgs");
-  await page.getByLabel("Name").fill(`History ${slug}`);
-  await page.getByLabel("Slug").fill(slug);
-  await page.getByRole("button", { name: "Create organisation" }).click();
-  await expect(page.getByRole("link", { name: `History ${slug}` })).toBeVisible();
-  await page.goto(`/keys?org=${slug}`);
-  await page.getByLabel("Name").fill("e2e");
-  await page.getByRole("button", { name: "Create key" }).click();
-  const key = (await page.getByTestId("new-api-key").textContent())?.trim() ?? "";
-  await page.keyboard.press("Escape");
+  const { slug, key } = await orgWithKey(page, "bhist", "History");
+  await createBudget(page, slug, { limit: "1.00" });
 
-  await page.goto(`/budgets?org=${slug}`);
-  await page.getByLabel("Scope").selectOption("organization");
-  await page.getByLabel("Limit (USD)").fill("1.00");
-  await page.getByRole("button", { name: "Create budget" }).click();
-  await expect(page.getByRole("status").filter({ hasText: "Created a monthly budget" })).toBeVisible();
-
-  // gpt-4.1 at $2 / $8 per million tokens: 100k in + 50k out = $0.60, twice: $1.20 of $1.00.
-  for (const n of [1, 2]) {
-    const res = await page.request.post("/api/v1/usage", {
-      headers: { authorization: `Bearer ${key}` },
-      data: { event_id: `${slug}-${n}`, provider: "openai", model: "gpt-4.1", input_tokens: 100_000, output_tokens: 50_000 },
-    });
-    expect(res.status()).toBe(200);
-  }
+  // $0.60 twice: $1.20 of $1.00.
+  for (const n of [1, 2]) await ingestSixtyCents(page, key, `${slug}-${n}`);
   // Alerts are evaluated by the job worker after the events commit: reload until it has run.
   await expect(async () => {
     await page.goto(`/alerts?org=${slug}`);

@@ -1,36 +1,10 @@
-import { expect as baseExpect, test, type APIRequestContext, type Page } from "@playwright/test";
+import { expect as baseExpect, test } from "@playwright/test";
 import { readFileSync } from "node:fs";
 import { formatUsd, sum, toCostString } from "../lib/money";
-import { ADMIN, inviteMember, screenshots, signIn, signOut, uniqueSlug } from "./helpers";
+import { addPastPriceVersion, ADMIN, createKey, createOrganisation, ingest, inviteMember, screenshots, signIn, signOut, uniqueSlug } from "./helpers";
 
 // Server actions and first renders of chart pages can be slow on a busy 2-core machine.
 const expect = baseExpect.configure({ timeout: 30_000 });
-
-async function createOrganisation(page: Page, slug: string, name: string) {
-  await page.goto("/orgs");
-  await page.getByLabel("Name").fill(name);
-  await page.getByLabel("Slug").fill(slug);
-  await page.getByRole("button", { name: "Create organisation" }).click();
-  await expect(page.getByRole("link", { name })).toBeVisible();
-}
-
-async function createKey(page: Page, slug: string): Promise<string> {
-  await page.goto(`/keys?org=${slug}`);
-  await page.getByLabel("Name").fill("e2e ingest");
-  await page.getByRole("button", { name: "Create key" }).click();
-  const key = (await page.getByTestId("new-api-key").textContent())?.trim() ?? "";
-  expect(key).toMatch(/^spl_/);
-  await page.keyboard.press("Escape");
-  return key;
-}
-
-async function ingest(request: APIRequestContext, key: string, events: Record<string, unknown>[]) {
-  const res = await request.post("/api/v1/usage", { headers: { authorization: `Bearer ${key}` }, data: { events } });
-  expect(res.status()).toBe(200);
-  const body = (await res.json()) as { results: { event_id: string; status: string; cost_usd: string | null }[] };
-  for (const r of body.results) expect(r.status).toBe("created");
-  return body.results;
-}
 
 test("super admin and owner read exact figures, filters, the usage log and its CSV", async ({ page }) => {
   test.setTimeout(300_000);
@@ -44,16 +18,7 @@ test("super admin and owner read exact figures, filters, the usage log and its C
   await createOrganisation(page, other, otherName);
 
   // A price of our own, added through the Prices page, so the costs are known exactly.
-  await page.goto("/prices");
-  await page.getByLabel("Provider", { exact: true }).fill("e2e");
-  await page.getByLabel("Model", { exact: true }).fill(model);
-  await page.getByLabel("Input $/Mtok", { exact: true }).fill("3");
-  await page.getByLabel("Output $/Mtok", { exact: true }).fill("15.5");
-  await page.getByLabel("Effective from (UTC)").fill("2020-01-01");
-  await page.getByRole("button", { name: "Add price version" }).click();
-  // A version dated in the past shows its restatement preview before it is saved.
-  await page.getByRole("button", { name: "Save this version" }).click();
-  await expect(page.getByRole("status").filter({ hasText: "Added a price" })).toBeVisible();
+  await addPastPriceVersion(page, { provider: "e2e", model, inputPerMtok: "3", outputPerMtok: "15.5", effectiveFrom: "2020-01-01" });
   await expect(page.getByTestId(`price-e2e/${model}`)).toContainText("$15.5");
 
   const key = await createKey(page, slug);
@@ -63,7 +28,9 @@ test("super admin and owner read exact figures, filters, the usage log and its C
     { event_id: `${slug}-2`, provider: "e2e", model, input_tokens: 2000, output_tokens: 101, user: "bob", category: "chat", project: "web", cost_usd: "0.01" },
     { event_id: `${slug}-3`, provider: "e2e", model, input_tokens: 10007, output_tokens: 999, user: "alice", category: "search", project: "api" },
   ]);
+  expect(results.map((r) => r.status)).toEqual(["created", "created", "created"]);
   const [otherResult] = await ingest(page.request, otherKey, [{ event_id: `${other}-1`, provider: "e2e", model, input_tokens: 5, output_tokens: 5 }]);
+  expect(otherResult.status).toBe("created");
   expect(otherResult.cost_usd).not.toBeNull();
   const costs = results.map((r) => r.cost_usd!);
   const total = toCostString(sum(costs));

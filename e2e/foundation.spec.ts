@@ -1,11 +1,9 @@
 import { expect, test } from "@playwright/test";
-import { ADMIN, inviteMember, screenshots, signIn, signOut, uniqueSlug } from "./helpers";
+import { ADMIN, createOrganisation, inviteMember, screenshots, signIn, signOut, submitSignIn, uniqueSlug } from "./helpers";
 
 test("a wrong password is rejected with a message", async ({ page }) => {
   await page.goto("/login");
-  await page.getByLabel("Email").fill(ADMIN.email);
-  await page.getByLabel("Password").fill("not-the-password");
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await submitSignIn(page, ADMIN.email, "not-the-password");
   await expect(page.getByText("Wrong email or password.")).toBeVisible();
   await expect(page).toHaveURL(/\/login/);
 });
@@ -80,11 +78,7 @@ test("a disabled account loses access on its next request", async ({ page, brows
   const slug = uniqueSlug("dis");
   const email = `owner-${slug}@e2e.test`;
   await signIn(page, ADMIN.email, ADMIN.password);
-  await page.goto("/orgs");
-  await page.getByLabel("Name").fill(`Disabled Test ${slug}`);
-  await page.getByLabel("Slug").fill(slug);
-  await page.getByRole("button", { name: "Create organisation" }).click();
-  await expect(page.getByRole("link", { name: `Disabled Test ${slug}` })).toBeVisible();
+  await createOrganisation(page, slug, `Disabled Test ${slug}`);
   await inviteMember(page, slug, email, "owner", "owner-password-1");
   await page.goto(`/members?org=${slug}`);
 

@@ -1,42 +1,16 @@
 // Prices page (SPEC §7): waiting events and tokens of unpriced models, adding a price from the
 // first waiting event with its restatement preview, the reprice preview and apply, tiers in the
 // catalog, a restatement preview for priced events, and the rates applied on the event detail.
-import { expect as baseExpect, test, type APIRequestContext, type Page } from "@playwright/test";
-import { ADMIN, screenshots, signIn, uniqueSlug } from "./helpers";
+import { expect as baseExpect, test } from "@playwright/test";
+import { addPastPriceVersion, ADMIN, ingest, orgWithKey, screenshots, signIn, submitPriceVersion } from "./helpers";
 
 const expect = baseExpect.configure({ timeout: 30_000 });
 
-async function createOrganisation(page: Page, slug: string) {
-  await page.goto("/orgs");
-  await page.getByLabel("Name").fill(`Prices ${slug}`);
-  await page.getByLabel("Slug").fill(slug);
-  await page.getByRole("button", { name: "Create organisation" }).click();
-  await expect(page.getByRole("link", { name: `Prices ${slug}` })).toBeVisible();
-}
-
-async function createKey(page: Page, slug: string): Promise<string> {
-  await page.goto(`/keys?org=${slug}`);
-  await page.getByLabel("Name").fill("e2e prices");
-  await page.getByRole("button", { name: "Create key" }).click();
-  const key = (await page.getByTestId("new-api-key").textContent())?.trim() ?? "";
-  expect(key).toMatch(/^spl_/);
-  await page.keyboard.press("Escape");
-  return key;
-}
-
-async function ingest(request: APIRequestContext, key: string, events: Record<string, unknown>[]) {
-  const res = await request.post("/api/v1/usage", { headers: { authorization: `Bearer ${key}` }, data: { events } });
-  expect(res.status()).toBe(200);
-  return ((await res.json()) as { results: { event_id: string; status: string; cost_usd: string | null; priced: boolean }[] }).results;
-}
-
 test("a price added for waiting events offers the reprice preview, then prices them exactly", async ({ page }) => {
   test.setTimeout(300_000);
-  const slug = uniqueSlug("prices");
-  const late = `e2e-late-${slug}`;
   await signIn(page, ADMIN.email, ADMIN.password);
-  await createOrganisation(page, slug);
-  const key = await createKey(page, slug);
+  const { slug, key } = await orgWithKey(page, "prices", "Prices");
+  const late = `e2e-late-${slug}`;
 
   const waiting = await ingest(page.request, key, [
     { event_id: `${slug}-long`, provider: "gemini", model: late, input_tokens: 250_000, output_tokens: 1000 },
@@ -97,31 +71,15 @@ test("a price added for waiting events offers the reprice preview, then prices t
 
 test("a version dated in the past shows which priced events it would restate, by how much", async ({ page }) => {
   test.setTimeout(300_000);
-  const slug = uniqueSlug("restate");
-  const model = `e2e-known-${slug}`;
   await signIn(page, ADMIN.email, ADMIN.password);
-  await createOrganisation(page, slug);
-  const key = await createKey(page, slug);
+  const { slug, key } = await orgWithKey(page, "restate", "Prices");
+  const model = `e2e-known-${slug}`;
 
-  await page.goto("/prices");
-  await page.getByLabel("Provider", { exact: true }).fill("e2e");
-  await page.getByLabel("Model", { exact: true }).fill(model);
-  await page.getByLabel("Input $/Mtok", { exact: true }).fill("1");
-  await page.getByLabel("Output $/Mtok", { exact: true }).fill("1");
-  await page.getByLabel("Effective from (UTC)").fill("2020-01-01");
-  await page.getByRole("button", { name: "Add price version" }).click();
-  await page.getByRole("button", { name: "Save this version" }).click();
-  await expect(page.getByRole("status").filter({ hasText: "Added a price" })).toBeVisible();
+  await addPastPriceVersion(page, { provider: "e2e", model, inputPerMtok: "1", outputPerMtok: "1", effectiveFrom: "2020-01-01" });
   const [priced] = await ingest(page.request, key, [{ event_id: `${slug}-1`, provider: "e2e", model, input_tokens: 1_000_000 }]);
   expect(priced.cost_usd).toBe("1");
 
-  await page.goto("/prices");
-  await page.getByLabel("Provider", { exact: true }).fill("e2e");
-  await page.getByLabel("Model", { exact: true }).fill(model);
-  await page.getByLabel("Input $/Mtok", { exact: true }).fill("3");
-  await page.getByLabel("Output $/Mtok", { exact: true }).fill("1");
-  await page.getByLabel("Effective from (UTC)").fill("2024-01-01");
-  await page.getByRole("button", { name: "Add price version" }).click();
+  await submitPriceVersion(page, { provider: "e2e", model, inputPerMtok: "3", outputPerMtok: "1", effectiveFrom: "2024-01-01" });
   const restatement = page.getByTestId("restatement-preview");
   const month = new Date().toISOString().slice(0, 7);
   await expect(restatement).toContainText("1 already-priced event would have cost $2 more");

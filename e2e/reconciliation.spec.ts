@@ -1,24 +1,8 @@
-import { expect, test, type Page } from "@playwright/test";
-import { ADMIN, screenshots, signIn, uniqueSlug } from "./helpers";
+import { expect, test } from "@playwright/test";
+import { ADMIN, ingest, orgWithKey, screenshots, signIn } from "./helpers";
 
 const DAY = 86_400_000;
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-
-async function orgWithKey(page: Page): Promise<{ slug: string; key: string }> {
-  const slug = uniqueSlug("recon");
-  await page.goto("/orgs");
-  await page.getByLabel("Name").fill(`Recon ${slug}`);
-  await page.getByLabel("Slug").fill(slug);
-  await page.getByRole("button", { name: "Create organisation" }).click();
-  await expect(page.getByRole("link", { name: `Recon ${slug}` })).toBeVisible();
-  await page.goto(`/keys?org=${slug}`);
-  await page.getByLabel("Name").fill("e2e");
-  await page.getByRole("button", { name: "Create key" }).click();
-  const key = (await page.getByTestId("new-api-key").textContent())?.trim() ?? "";
-  expect(key).toMatch(/^spl_/);
-  await page.keyboard.press("Escape");
-  return { slug, key };
-}
 
 /** An OpenAI organization/costs page as the admin API returns it, for the given days. */
 function openAiPage(days: { start: number; results: [string, number][] }[]) {
@@ -38,21 +22,15 @@ function openAiPage(days: { start: number; results: [string, number][] }[]) {
 test("reconciliation: upload a bill, see gaps first with causes, the chart and links to the usage log", async ({ page }) => {
   test.setTimeout(120_000);
   await signIn(page, ADMIN.email, ADMIN.password);
-  const { slug, key } = await orgWithKey(page);
+  const { slug, key } = await orgWithKey(page, "recon", "Recon");
   const today = Date.parse(`${isoDay(Date.now())}T00:00:00Z`);
   const yesterday = today - DAY;
 
   // gpt-4o at $2.50 / $10 per million: yesterday $0.75, today $1.00.
-  const res = await page.request.post("/api/v1/usage", {
-    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-    data: {
-      events: [
-        { event_id: "y1", timestamp: new Date(yesterday + 10 * 3600_000).toISOString(), provider: "openai", model: "gpt-4o-2024-08-06", input_tokens: 100_000, output_tokens: 50_000 },
-        { event_id: "t1", timestamp: new Date(Math.min(Date.now() - 60_000, today + 60_000)).toISOString(), provider: "openai", model: "gpt-4o", input_tokens: 400_000 },
-      ],
-    },
-  });
-  expect(res.status()).toBe(200);
+  await ingest(page.request, key, [
+    { event_id: "y1", timestamp: new Date(yesterday + 10 * 3600_000).toISOString(), provider: "openai", model: "gpt-4o-2024-08-06", input_tokens: 100_000, output_tokens: 50_000 },
+    { event_id: "t1", timestamp: new Date(Math.min(Date.now() - 60_000, today + 60_000)).toISOString(), provider: "openai", model: "gpt-4o", input_tokens: 400_000 },
+  ]);
 
   const from = isoDay(yesterday);
   const to = isoDay(today);

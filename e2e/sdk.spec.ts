@@ -10,7 +10,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { startProviderStandIn, type ProviderStandIn } from "../sdk/test/provider-stand-in";
-import { ADMIN, signIn, uniqueSlug } from "./helpers";
+import { ADMIN, createBudget, orgWithKey, signIn } from "./helpers";
 
 type Sdk = typeof import("../sdk/src/index");
 type UsageResult = import("../sdk/src/index").UsageResult;
@@ -65,23 +65,6 @@ async function startLossyProxy(target: string) {
   };
 }
 
-/** A new organisation and an API key for it, both made through the console. */
-async function orgWithKey(page: Page, prefix: string): Promise<{ slug: string; key: string }> {
-  const slug = uniqueSlug(prefix);
-  await page.goto("/orgs");
-  await page.getByLabel("Name").fill(`SDK ${slug}`);
-  await page.getByLabel("Slug").fill(slug);
-  await page.getByRole("button", { name: "Create organisation" }).click();
-  await expect(page.getByRole("link", { name: `SDK ${slug}` })).toBeVisible();
-  await page.goto(`/keys?org=${slug}`);
-  await page.getByLabel("Name").fill("sdk e2e");
-  await page.getByRole("button", { name: "Create key" }).click();
-  const key = (await page.getByTestId("new-api-key").textContent())?.trim() ?? "";
-  expect(key).toMatch(/^spl_/);
-  await page.keyboard.press("Escape");
-  return { slug, key };
-}
-
 async function summary(page: Page, key: string, groupBy: string) {
   const res = await page.request.get(`/api/v1/usage/summary?group_by=${groupBy}`, { headers: { authorization: `Bearer ${key}` } });
   expect(res.status()).toBe(200);
@@ -109,7 +92,7 @@ test("wrapped OpenAI and Anthropic calls, streamed and not, are priced exactly; 
   test.setTimeout(120_000);
   const { sdk, OpenAI, Anthropic } = await loadPackages();
   await signIn(page, ADMIN.email, ADMIN.password);
-  const { key } = await orgWithKey(page, "sdk");
+  const { key } = await orgWithKey(page, "sdk", "SDK");
   const proxy = await startLossyProxy(baseURL!);
   try {
     const results: UsageResult[] = [];
@@ -165,13 +148,8 @@ test("checkBudget: allow reserves and the event settles it; over a soft budget t
   test.setTimeout(120_000);
   const { sdk, Anthropic } = await loadPackages();
   await signIn(page, ADMIN.email, ADMIN.password);
-  const { slug, key } = await orgWithKey(page, "sdkb");
-  await page.goto(`/budgets?org=${slug}`);
-  await page.getByLabel("Scope").selectOption("organization");
-  await page.getByLabel("Limit (USD)").fill("1.00");
-  await page.getByLabel("Mode").selectOption("soft");
-  await page.getByRole("button", { name: "Create budget" }).click();
-  await expect(page.getByRole("status").filter({ hasText: "Created a monthly budget" })).toBeVisible();
+  const { slug, key } = await orgWithKey(page, "sdkb", "SDK");
+  await createBudget(page, slug, { limit: "1.00", mode: "soft" });
 
   const results: UsageResult[] = [];
   const errors: Error[] = [];

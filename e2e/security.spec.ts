@@ -2,7 +2,7 @@
 // on every console route (signed in and not), the session cookie's flags (Secure over https),
 // same-origin redirects after sign-in, and 404 for malformed ids in URLs.
 import { expect, test, type APIRequestContext, type APIResponse } from "@playwright/test";
-import { ADMIN, signIn } from "./helpers";
+import { ADMIN, signIn, submitSignIn } from "./helpers";
 
 const CONSOLE_ROUTES = [
   "/login",
@@ -91,9 +91,7 @@ test("after sign-in only same-origin paths are followed", async ({ page, baseURL
   const origin = new URL(baseURL!).origin;
   // Signing in with a hostile callbackUrl lands on this origin's home page.
   await page.goto(`/login?callbackUrl=${encodeURIComponent("/\\evil.example")}`);
-  await page.getByLabel("Email").fill(ADMIN.email);
-  await page.getByLabel("Password").fill(ADMIN.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await submitSignIn(page, ADMIN.email, ADMIN.password);
   await expect(page.getByTestId("signed-in-as")).toHaveText(ADMIN.email);
   expect(page.url()).toBe(`${origin}/`);
 

@@ -1,6 +1,7 @@
 import { prisma } from "@/lib/db/client";
 import type { Actor, Role } from "@/lib/server/authz";
 import { loadActor } from "@/lib/server/accounts";
+import { importPrices, type PriceImportEntry } from "@/lib/server/pricing";
 
 export const SYSTEM: Actor = { kind: "system", label: "test" };
 
@@ -25,4 +26,13 @@ export async function makeMember(orgId: string | null, role: Role | null, opts: 
   const actor = await loadActor(account.id);
   if (!actor || actor === "disabled") throw new Error("fixture account not loadable");
   return actor;
+}
+
+/**
+ * Adds a price version to the catalog as a test's own: the given rates, and no alias, cache or
+ * per-request price and in force since 2024-01-01 unless given.
+ */
+export async function importTestPrice(price: Pick<PriceImportEntry, "provider" | "model" | "inputPerMtok" | "outputPerMtok"> & Partial<PriceImportEntry>) {
+  const entry: PriceImportEntry = { aliases: [], cachedInputPerMtok: null, cacheWritePerMtok: null, perRequest: null, effectiveFrom: new Date("2024-01-01T00:00:00Z"), ...price };
+  return importPrices(SYSTEM, [entry], { source: "test" });
 }

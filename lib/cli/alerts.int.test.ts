@@ -1,42 +1,13 @@
 // alerts:configure and alerts:test as an operator runs them (SPEC §3): a real process, a real
 // database, receivers on loopback (allowed with SPENDLINE_WEBHOOK_ALLOW_PRIVATE=1), signatures
 // verified with the `standardwebhooks` package.
-import { execFile } from "node:child_process";
-import { mkdtempSync } from "node:fs";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { promisify } from "node:util";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createScratchPostgres, testServerUrl } from "@/test/database";
+import { setupTestCli } from "@/test/cli";
 
-const run = promisify(execFile);
-const bin = path.resolve(import.meta.dirname, "..", "..", "bin", "spendline.mjs");
-
-const server = testServerUrl();
-const dataDir = mkdtempSync(path.join(tmpdir(), "spendline-cli-alerts-"));
-const scratch = server ? await createScratchPostgres(server) : null;
-
-function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const e: NodeJS.ProcessEnv = { ...process.env, SPENDLINE_BCRYPT_COST: "4", SPENDLINE_WEBHOOK_TIMEOUT_MS: "3000", ...extra };
-  delete e.DATABASE_URL;
-  delete e.SPENDLINE_WEBHOOK_ALLOW_PRIVATE;
-  if (scratch) e.DATABASE_URL = scratch.url;
-  else e.SPENDLINE_DATA_DIR = dataDir;
-  return { ...e, ...extra };
-}
-
-async function cli(args: string[], extra: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { env: env(extra), timeout: 180_000 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === "number" ? e.code : 1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
-  }
-}
+const { cli } = await setupTestCli({ name: "cli-alerts", env: { SPENDLINE_WEBHOOK_TIMEOUT_MS: "3000" }, unset: ["SPENDLINE_WEBHOOK_ALLOW_PRIVATE"] });
 
 const ALLOW = { SPENDLINE_WEBHOOK_ALLOW_PRIVATE: "1" };
 const received: { path: string; body: string; headers: IncomingHttpHeaders }[] = [];
@@ -57,7 +28,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await new Promise((r) => receiver.close(r));
-  await scratch?.drop();
 });
 
 describe("alerts:configure and alerts:test", { timeout: 600_000 }, () => {

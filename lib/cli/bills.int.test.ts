@@ -1,53 +1,22 @@
 // bills:import, bills:fetch and bills:reconcile as an operator runs them: a real process, a real
 // database (PGlite in a temporary folder, or a scratch PostgreSQL with TEST_DATABASE_URL), events
 // sent through the real ingest path, and a local stand-in of the providers' admin APIs.
-import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import path from "node:path";
-import { promisify } from "node:util";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { openDatabase, setDatabase } from "@/lib/db/client";
 import { authenticateApiKey, createApiKey } from "@/lib/server/api-keys";
 import { recordUsageBatch } from "@/lib/server/usage-ingest";
+import { setupTestCli } from "@/test/cli";
 import { startCostReportServer } from "@/test/cost-report-server";
-import { createScratchPostgres, testServerUrl } from "@/test/database";
 import { SYSTEM } from "@/test/fixtures";
 
-const run = promisify(execFile);
-const bin = path.resolve(import.meta.dirname, "..", "..", "bin", "spendline.mjs");
 const fixtures = path.resolve(import.meta.dirname, "..", "..", "test", "fixtures", "bills");
-
-const server = testServerUrl();
-const dataDir = mkdtempSync(path.join(tmpdir(), "spendline-bills-"));
-const scratch = server ? await createScratchPostgres(server) : null;
-afterAll(async () => {
-  await scratch?.drop();
-});
-
-function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const e: NodeJS.ProcessEnv = { ...process.env, SPENDLINE_BCRYPT_COST: "4", ...extra };
-  delete e.DATABASE_URL;
-  delete e.OPENAI_ADMIN_KEY;
-  delete e.ANTHROPIC_ADMIN_KEY;
-  if (scratch) e.DATABASE_URL = scratch.url;
-  else e.SPENDLINE_DATA_DIR = dataDir;
-  return { ...e, ...extra };
-}
-
-async function cli(args: string[], extra: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { env: env(extra), timeout: 180_000 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === "number" ? e.code : 1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
-  }
-}
+const { cli, databaseUrl, dataDir } = await setupTestCli({ name: "bills", unset: ["OPENAI_ADMIN_KEY", "ANTHROPIC_ADMIN_KEY"] });
 
 /** Sends events through the real ingest path, with the database opened in this process meanwhile. */
 async function sendEvents(slug: string, events: Record<string, unknown>[]) {
-  const db = await openDatabase(scratch ? { url: scratch.url } : { dataDir });
+  const db = await openDatabase(databaseUrl ? { url: databaseUrl } : { dataDir });
   setDatabase(db);
   try {
     const org = await db.prisma.organization.findUniqueOrThrow({ where: { slug } });

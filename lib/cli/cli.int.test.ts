@@ -1,54 +1,23 @@
 // The command line as an operator uses it: a real process, a real database, exact output lines.
-import { execFile } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { promisify } from "node:util";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { openDatabase } from "@/lib/db/client";
-import { createScratchPostgres, testServerUrl } from "@/test/database";
+import { setupTestCli } from "@/test/cli";
 
-const run = promisify(execFile);
-const bin = path.resolve(import.meta.dirname, "..", "..", "bin", "spendline.mjs");
-
-const server = testServerUrl();
-const dataDir = mkdtempSync(path.join(tmpdir(), "spendline-cli-"));
-const scratch = server ? await createScratchPostgres(server) : null;
-afterAll(async () => {
-  await scratch?.drop();
-});
-
-function env(): NodeJS.ProcessEnv {
-  const e: NodeJS.ProcessEnv = { ...process.env, SPENDLINE_BCRYPT_COST: "4" };
-  delete e.DATABASE_URL;
-  if (scratch) e.DATABASE_URL = scratch.url;
-  else e.SPENDLINE_DATA_DIR = dataDir;
-  return e;
-}
-
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { env: env(), timeout: 180_000 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === "number" ? e.code : 1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
-  }
-}
+const { cli, databaseUrl, dataDir } = await setupTestCli({ name: "cli" });
 
 describe("spendline CLI", { timeout: 600_000 }, () => {
   it("migrates, creates an organisation, a user and a key printed as SPEC §3 says", async () => {
-    expect((await cli("migrate")).code).toBe(0);
-    expect(await cli("orgs:create", "acme", "Acme Inc")).toMatchObject({ code: 0 });
-    expect(await cli("users:create", "--email", "owner@acme.test", "--password", "long enough pw", "--org", "acme", "--role", "owner")).toMatchObject({ code: 0 });
-    const key = await cli("keys:create", "--org", "acme", "--project", "chatbot", "--name", "backend");
+    expect((await cli(["migrate"])).code).toBe(0);
+    expect(await cli(["orgs:create", "acme", "Acme Inc"])).toMatchObject({ code: 0 });
+    expect(await cli(["users:create", "--email", "owner@acme.test", "--password", "long enough pw", "--org", "acme", "--role", "owner"])).toMatchObject({ code: 0 });
+    const key = await cli(["keys:create", "--org", "acme", "--project", "chatbot", "--name", "backend"]);
     expect(key.code).toBe(0);
     const lines = key.stdout.trimEnd().split("\n");
     const prefixLine = lines.find((l) => l.startsWith("prefix: "));
     expect(prefixLine).toMatch(/^prefix: [a-z0-9]{8}$/);
     const prefix = prefixLine!.slice("prefix: ".length);
     expect(lines.at(-1)).toMatch(new RegExp(`^spl_${prefix}_[0-9A-Za-z]{32,}$`));
-    const revoke = await cli("keys:revoke", prefix);
+    const revoke = await cli(["keys:revoke", prefix]);
     expect(revoke).toMatchObject({ code: 0 });
     expect(revoke.stdout).toContain(prefix);
   });
@@ -73,7 +42,7 @@ describe("spendline CLI", { timeout: 600_000 }, () => {
       [["no:such-command"], /unknown command/],
     ];
     for (const [args, message] of cases) {
-      const result = await cli(...args);
+      const result = await cli(args);
       expect(result.code, args.join(" ")).not.toBe(0);
       const errLines = result.stderr.trim().split("\n").filter((l) => !l.startsWith("npm warn"));
       expect(errLines, args.join(" ")).toHaveLength(1);
@@ -83,25 +52,25 @@ describe("spendline CLI", { timeout: 600_000 }, () => {
   });
 
   it("resets a password as the operator", async () => {
-    const result = await cli("users:set-password", "--email", "owner@acme.test", "--password", "a fine new password");
+    const result = await cli(["users:set-password", "--email", "owner@acme.test", "--password", "a fine new password"]);
     expect(result).toMatchObject({ code: 0 });
     expect(result.stdout.trim()).toMatch(/^Set a new password for owner@acme\.test; \d+ sessions? ended\.$/);
   });
 
   it("sets roles and disables accounts", async () => {
-    expect((await cli("users:set-role", "--email", "owner@acme.test", "--org", "acme", "--role", "viewer")).stdout).toContain("viewer of acme");
-    expect((await cli("users:disable", "--email", "owner@acme.test")).stdout).toContain("Disabled account owner@acme.test");
+    expect((await cli(["users:set-role", "--email", "owner@acme.test", "--org", "acme", "--role", "viewer"])).stdout).toContain("viewer of acme");
+    expect((await cli(["users:disable", "--email", "owner@acme.test"])).stdout).toContain("Disabled account owner@acme.test");
   });
 
-  it.skipIf(!!scratch)("stops with a clear line while another process holds the embedded database", async () => {
+  it.skipIf(!!databaseUrl)("stops with a clear line while another process holds the embedded database", async () => {
     const holder = await openDatabase({ dataDir });
     try {
-      const result = await cli("orgs:create", "other", "Other");
+      const result = await cli(["orgs:create", "other", "Other"]);
       expect(result.code).toBe(1);
       expect(result.stderr.trim()).toMatch(/^error: The embedded database in .* is in use by another Spendline process \(pid \d+\)\. Stop the server first, or set DATABASE_URL/);
     } finally {
       await holder.close();
     }
-    expect((await cli("orgs:create", "other", "Other")).code).toBe(0);
+    expect((await cli(["orgs:create", "other", "Other"])).code).toBe(0);
   });
 });

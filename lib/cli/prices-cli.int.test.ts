@@ -1,38 +1,12 @@
 // prices:import and prices:reprice as an operator runs them: a real process, exact output lines.
-import { execFile } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
-import { afterAll, describe, expect, it } from "vitest";
-import { createScratchPostgres, testServerUrl } from "@/test/database";
+import { describe, expect, it } from "vitest";
+import { setupTestCli } from "@/test/cli";
 
-const run = promisify(execFile);
-const bin = path.resolve(import.meta.dirname, "..", "..", "bin", "spendline.mjs");
-const server = testServerUrl();
-const dir = mkdtempSync(path.join(tmpdir(), "spendline-prices-cli-"));
-const scratch = server ? await createScratchPostgres(server) : null;
-afterAll(async () => {
-  await scratch?.drop();
-});
-
-function env(): NodeJS.ProcessEnv {
-  const e: NodeJS.ProcessEnv = { ...process.env };
-  delete e.DATABASE_URL;
-  if (scratch) e.DATABASE_URL = scratch.url;
-  else e.SPENDLINE_DATA_DIR = path.join(dir, "data");
-  return e;
-}
-
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { env: env(), timeout: 180_000 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === "number" ? e.code : 1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
-  }
-}
+const { cli } = await setupTestCli({ name: "prices-cli" });
+const dir = mkdtempSync(path.join(tmpdir(), "spendline-prices-cli-files-"));
 
 function file(name: string, data: unknown): string {
   const f = path.join(dir, name);
@@ -42,20 +16,20 @@ function file(name: string, data: unknown): string {
 
 describe("prices CLI", { timeout: 600_000 }, () => {
   it("imports native files: added, unchanged, and a changed version refused by name with exit 1", async () => {
-    expect((await cli("migrate")).code).toBe(0);
+    expect((await cli(["migrate"])).code).toBe(0);
     const entry = { provider: "acme", model: "tst-cli", input_per_mtok: "1", output_per_mtok: "2", tiers: [{ above_input_tokens: 1000, input_per_mtok: "2" }], effective_from: "2025-01-01" };
-    const first = await cli("prices:import", file("a.json", [entry]));
+    const first = await cli(["prices:import", file("a.json", [entry])]);
     expect(first).toMatchObject({ code: 0 });
     expect(first.stdout).toContain(": 1 added, 0 unchanged, 0 skipped, 0 refused.");
-    expect((await cli("prices:import", file("b.json", [entry]))).stdout).toContain(": 0 added, 1 unchanged, 0 skipped, 0 refused.");
-    const refused = await cli("prices:import", file("c.json", [{ ...entry, output_per_mtok: "3" }, { ...entry, effective_from: "2026-01-01" }]));
+    expect((await cli(["prices:import", file("b.json", [entry])])).stdout).toContain(": 0 added, 1 unchanged, 0 skipped, 0 refused.");
+    const refused = await cli(["prices:import", file("c.json", [{ ...entry, output_per_mtok: "3" }, { ...entry, effective_from: "2026-01-01" }])]);
     expect(refused.code).toBe(1);
     expect(refused.stdout).toContain(": 1 added, 0 unchanged, 0 skipped, 1 refused.");
     expect(refused.stdout).toContain("refused acme/tst-cli effective 2025-01-01T00:00:00.000Z: a version with this effective_from already exists with other prices (output_per_mtok 2 → 3)");
   });
 
   it("imports a LiteLLM file, saying what it skipped and why", async () => {
-    const r = await cli(
+    const r = await cli([
       "prices:import",
       file("litellm.json", {
         sample_spec: { input_cost_per_token: 0 },
@@ -64,13 +38,13 @@ describe("prices CLI", { timeout: 600_000 }, () => {
       }),
       "--format",
       "litellm",
-    );
+    ]);
     expect(r).toMatchObject({ code: 0 });
     expect(r.stdout).toContain("(litellm): 1 added, 0 unchanged, 2 skipped, 0 refused.");
     expect(r.stdout).toContain("skipped 1 (no token prices): tst-image");
     expect(r.stdout).toContain("skipped 1 (sample specification): sample_spec");
-    expect((await cli("prices:reprice")).stdout).toContain("nothing to re-price");
-    expect((await cli("prices:reprice", "--from", "2026-02-30")).stderr).toMatch(/--from must be a date/);
-    expect((await cli("prices:import", file("bad.json", [{ provider: "x" }]))).stderr).toMatch(/entry 0 .*model/);
+    expect((await cli(["prices:reprice"])).stdout).toContain("nothing to re-price");
+    expect((await cli(["prices:reprice", "--from", "2026-02-30"])).stderr).toMatch(/--from must be a date/);
+    expect((await cli(["prices:import", file("bad.json", [{ provider: "x" }])])).stderr).toMatch(/entry 0 .*model/);
   });
 });

@@ -6,22 +6,12 @@ import { z } from "zod";
 import { Decimal, dec } from "@/lib/money";
 import { normalizeProvider } from "@/lib/providers";
 import { SERVICE_TIERS, type ServiceTier } from "./calculate";
-import { canonicalServiceTiers, canonicalTiers, type RatesJson, type ServiceTiersJson, type TierJson } from "./price-version";
+import { canonicalServiceTiers, canonicalTiers, type PriceVersionRates, type RatesJson, type ServiceTiersJson, type TierJson } from "./price-version";
 
-export interface PriceVersionInput {
+export interface PriceVersionInput extends PriceVersionRates {
   provider: string;
   model: string;
   aliases: string[];
-  /** USD per million tokens, as exact decimal strings. */
-  inputPerMtok: string;
-  cachedInputPerMtok: string | null;
-  cacheWritePerMtok: string | null;
-  cacheWrite1hPerMtok: string | null;
-  outputPerMtok: string;
-  /** USD per request. */
-  perRequest: string | null;
-  tiers: TierJson[] | null;
-  serviceTiers: ServiceTiersJson | null;
   /** Absent for formats without dates (LiteLLM): the importer decides. */
   effectiveFrom: Date | null;
 }

@@ -20,6 +20,20 @@ export interface TierJson extends RatesJson {
 
 export type ServiceTiersJson = Partial<Record<ServiceTier, RatesJson>>;
 
+/** A version's rates as exact decimal strings, the way imports read them and pages show them. */
+export interface PriceVersionRates {
+  /** USD per million tokens. */
+  inputPerMtok: string;
+  cachedInputPerMtok: string | null;
+  cacheWritePerMtok: string | null;
+  cacheWrite1hPerMtok: string | null;
+  outputPerMtok: string;
+  /** USD per request. */
+  perRequest: string | null;
+  tiers: TierJson[] | null;
+  serviceTiers: ServiceTiersJson | null;
+}
+
 const RATE_KEYS: (keyof RatesJson)[] = ["input_per_mtok", "cached_input_per_mtok", "cache_write_per_mtok", "cache_write_1h_per_mtok", "output_per_mtok"];
 
 function canonicalRates(r: RatesJson): RatesJson {

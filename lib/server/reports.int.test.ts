@@ -1,10 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { sum, toCostString } from "@/lib/money";
 import { useTestDatabase } from "@/test/database";
-import { makeMember, makeOrg, SYSTEM } from "@/test/fixtures";
+import { importTestPrice, makeMember, makeOrg, SYSTEM } from "@/test/fixtures";
 import { authenticateApiKey, createApiKey } from "./api-keys";
 import type { Actor } from "./authz";
-import { importPrices } from "./pricing";
 import { chargebackCsv, CHARGEBACK_COLUMNS, FOCUS_MANDATORY_COLUMNS, focusCsv } from "./reports";
 import { recordUsage } from "./usage-ingest";
 import { getUsageSummary } from "./usage-summary";
@@ -26,11 +25,7 @@ function parse(csv: string): Record<string, string>[] {
 }
 
 beforeAll(async () => {
-  await importPrices(
-    SYSTEM,
-    [{ provider: "repai", model: "r-1", aliases: [], inputPerMtok: "2.5", cachedInputPerMtok: null, cacheWritePerMtok: null, outputPerMtok: "10", perRequest: null, effectiveFrom: new Date("2024-01-01T00:00:00Z") }],
-    { source: "test" },
-  );
+  await importTestPrice({ provider: "repai", model: "r-1", inputPerMtok: "2.5", outputPerMtok: "10" });
   org = await makeOrg();
   other = await makeOrg();
   owner = await makeMember(org.id, "owner");

@@ -1,10 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { sum, toCostString } from "@/lib/money";
 import { useTestDatabase } from "@/test/database";
-import { makeMember, makeOrg, SYSTEM } from "@/test/fixtures";
+import { importTestPrice, makeMember, makeOrg, SYSTEM } from "@/test/fixtures";
 import { authenticateApiKey, createApiKey } from "./api-keys";
 import type { Actor } from "./authz";
-import { importPrices } from "./pricing";
 import { recordUsage } from "./usage-ingest";
 import { getUsageTotals, listUsageEvents, type UsageLogRow, type UsageSort } from "./usage-log";
 
@@ -17,11 +16,7 @@ let owner: Actor;
 const created: { input: number; output: number; duration: number | null; model: string; success: boolean; cost: string | null }[] = [];
 
 beforeAll(async () => {
-  await importPrices(
-    SYSTEM,
-    [{ provider: "sortai", model: "s-1", aliases: [], inputPerMtok: "3", cachedInputPerMtok: null, cacheWritePerMtok: null, outputPerMtok: "15", perRequest: null, effectiveFrom: new Date("2024-01-01T00:00:00Z") }],
-    { source: "test" },
-  );
+  await importTestPrice({ provider: "sortai", model: "s-1", inputPerMtok: "3", outputPerMtok: "15" });
   org = await makeOrg();
   owner = await makeMember(org.id, "owner");
   const { key } = await createApiKey(SYSTEM, { orgId: org.id, projectKey: "app" });

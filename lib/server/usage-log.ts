@@ -4,7 +4,7 @@
 import { getDatabase, prisma } from "@/lib/db/client";
 import { toCostString, toCostStringOrNull } from "@/lib/money";
 import { priceEventDetailed, toPriceBreakdownView, type PriceBreakdownView } from "@/lib/pricing/calculate";
-import { readServiceTiers, readTiers, toPriceRates, type ServiceTiersJson, type TierJson } from "@/lib/pricing/price-version";
+import { readServiceTiers, readTiers, toPriceRates, type PriceVersionRates } from "@/lib/pricing/price-version";
 import { addDays } from "@/lib/dashboard/dates";
 import type { DashboardFilters } from "@/lib/dashboard/filters";
 import { canAccessOrg, type Actor } from "./authz";
@@ -298,21 +298,7 @@ export interface UsageEventDetail extends UsageLogRow {
   clientCostUsd: string | null;
   overrideBy: string | null;
   reservationId: string | null;
-  price: {
-    id: string;
-    provider: string;
-    model: string;
-    effectiveFrom: string;
-    inputPerMtok: string;
-    cachedInputPerMtok: string | null;
-    cacheWritePerMtok: string | null;
-    cacheWrite1hPerMtok: string | null;
-    outputPerMtok: string;
-    perRequest: string | null;
-    tiers: TierJson[] | null;
-    serviceTiers: ServiceTiersJson | null;
-    source: string;
-  } | null;
+  price: (PriceVersionRates & { id: string; provider: string; model: string; effectiveFrom: string; source: string }) | null;
 }
 
 const str = (d: { toString(): string } | null) => (d === null ? null : d.toString());

@@ -5,7 +5,7 @@ import { prisma } from "@/lib/db/client";
 import { dec, type Decimal } from "@/lib/money";
 import type { PriceRates } from "@/lib/pricing/calculate";
 import { buildPriceIndex, matchPrice, type MatchResult, type PriceIndex, type PriceVersion } from "@/lib/pricing/match";
-import { readServiceTiers, readTiers, toPriceRates, type ServiceTiersJson, type TierJson } from "@/lib/pricing/price-version";
+import { readServiceTiers, readTiers, toPriceRates, type PriceVersionRates } from "@/lib/pricing/price-version";
 
 export interface CatalogPrice extends PriceVersion, PriceRates {
   inputPerMtok: Decimal;
@@ -88,19 +88,11 @@ export async function findPrice(query: { provider?: string | null; model?: strin
   return matchPrice(await getPriceIndex(), query);
 }
 
-export interface PriceVersionView {
+export interface PriceVersionView extends PriceVersionRates {
   id: string;
   provider: string;
   model: string;
   aliases: string[];
-  inputPerMtok: string;
-  cachedInputPerMtok: string | null;
-  cacheWritePerMtok: string | null;
-  cacheWrite1hPerMtok: string | null;
-  outputPerMtok: string;
-  perRequest: string | null;
-  tiers: TierJson[] | null;
-  serviceTiers: ServiceTiersJson | null;
   currency: string;
   effectiveFrom: string;
   source: string;

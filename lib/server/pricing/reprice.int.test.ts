@@ -4,13 +4,13 @@ import type { AddressInfo } from "node:net";
 import { afterAll, describe, expect, it } from "vitest";
 import { prisma } from "@/lib/db/client";
 import { useTestDatabase } from "@/test/database";
-import { makeOrg, SYSTEM } from "@/test/fixtures";
+import { importTestPrice, makeOrg, SYSTEM } from "@/test/fixtures";
 import { authenticateApiKey, createApiKey } from "../api-keys";
 import { setBudget } from "../budgets/manage";
 import { verifyBudgetCounters } from "../budgets/verify";
 import { verifyRollups } from "../rollups";
 import { recordUsage } from "../usage-ingest";
-import { addPriceVersion, applyReprice, importPrices, listPrices, listUnpricedModels, previewReprice, previewRestatement, syncPrices } from ".";
+import { addPriceVersion, applyReprice, listPrices, listUnpricedModels, previewReprice, previewRestatement, syncPrices } from ".";
 
 await useTestDatabase();
 
@@ -26,7 +26,7 @@ describe("prices:reprice", () => {
     await setBudget(SYSTEM, org.id, { scope: "organization", limitUsd: "1000" });
     await setBudget(SYSTEM, org.id, { scope: "project", scopeKey: "p1", limitUsd: "1000", period: "weekly" });
     await setBudget(SYSTEM, org.id, { scope: "user", scopeKey: "u1", limitUsd: "1000", period: "daily" });
-    await importPrices(SYSTEM, [{ provider: "openai", model: "tst-known", aliases: [], inputPerMtok: "1", cachedInputPerMtok: null, cacheWritePerMtok: null, outputPerMtok: "1", perRequest: null, effectiveFrom: new Date("2024-01-01T00:00:00Z") }], { source: "test" });
+    await importTestPrice({ provider: "openai", model: "tst-known", inputPerMtok: "1", outputPerMtok: "1" });
 
     const late = { provider: "openai", model: "tst-late-2026-01-01", input_tokens: 1_000_000, output_tokens: 100_000, project: "p1", user: "u1" };
     expect((await recordUsage(p, { ...late, event_id: "w1", timestamp: at(60_000) })).priced).toBe(false);
@@ -38,11 +38,7 @@ describe("prices:reprice", () => {
     expect((await listUnpricedModels(SYSTEM, { orgId: org.id })).find((m) => m.model === "tst-late-2026-01-01")).toMatchObject({ events: 3, inputTokens: "3000000", outputTokens: "300000" });
     expect(await previewReprice(SYSTEM)).toMatchObject({ events: 0 });
 
-    await importPrices(
-      SYSTEM,
-      [{ provider: "openai", model: "tst-late", aliases: [], inputPerMtok: "2", cachedInputPerMtok: null, cacheWritePerMtok: null, outputPerMtok: "10", perRequest: null, serviceTiers: { batch: { input_per_mtok: "1", output_per_mtok: "5" } }, effectiveFrom: new Date("2024-01-01T00:00:00Z") }],
-      { source: "test" },
-    );
+    await importTestPrice({ provider: "openai", model: "tst-late", inputPerMtok: "2", outputPerMtok: "10", serviceTiers: { batch: { input_per_mtok: "1", output_per_mtok: "5" } } });
     // standard: 1M×2 + 100k×10 = 3; batch: 1M×1 + 100k×5 = 1.5
     const preview = await previewReprice(SYSTEM);
     expect(preview).toEqual({ events: 3, costUsd: "7.5", groups: [{ orgId: org.id, orgSlug: org.slug, provider: "openai", model: "tst-late-2026-01-01", events: 3, costUsd: "7.5" }] });
@@ -83,7 +79,7 @@ describe("prices:reprice", () => {
     const p = (await authenticateApiKey(key))!;
     await recordUsage(p, { event_id: "old", provider: "acme", model: "tst-range", input_tokens: 1_000_000, timestamp: at(10 * DAY) });
     await recordUsage(p, { event_id: "new", provider: "acme", model: "tst-range", input_tokens: 1_000_000, timestamp: at(60_000) });
-    await importPrices(SYSTEM, [{ provider: "acme", model: "tst-range", aliases: [], inputPerMtok: "1", cachedInputPerMtok: null, cacheWritePerMtok: null, outputPerMtok: "1", perRequest: null, effectiveFrom: new Date(now.getTime() - 5 * DAY) }], { source: "test" });
+    await importTestPrice({ provider: "acme", model: "tst-range", inputPerMtok: "1", outputPerMtok: "1", effectiveFrom: new Date(now.getTime() - 5 * DAY) });
     expect(await previewReprice(SYSTEM)).toMatchObject({ events: 1, costUsd: "1" });
     const today = new Date(now.toISOString().slice(0, 10));
     expect(await previewReprice(SYSTEM, { from: new Date(today.getTime() - 3 * DAY), to: new Date(today.getTime() - 2 * DAY) })).toMatchObject({ events: 0 });
@@ -96,7 +92,7 @@ describe("restatement preview", () => {
     const org = await makeOrg();
     const { key } = await createApiKey(SYSTEM, { orgId: org.id });
     const p = (await authenticateApiKey(key))!;
-    await importPrices(SYSTEM, [{ provider: "acme", model: "tst-restate", aliases: [], inputPerMtok: "1", cachedInputPerMtok: null, cacheWritePerMtok: null, outputPerMtok: "1", perRequest: null, effectiveFrom: new Date("2020-01-01T00:00:00Z") }], { source: "test" });
+    await importTestPrice({ provider: "acme", model: "tst-restate", inputPerMtok: "1", outputPerMtok: "1", effectiveFrom: new Date("2020-01-01T00:00:00Z") });
     expect((await recordUsage(p, { event_id: "r1", provider: "acme", model: "tst-restate-20260101", input_tokens: 1_000_000, timestamp: at(60_000) })).cost_usd).toBe("1");
     expect((await recordUsage(p, { event_id: "r2", provider: "acme", model: "tst-restate", input_tokens: 500_000, timestamp: at(120_000) })).cost_usd).toBe("0.5");
     await recordUsage(p, { event_id: "r-other", provider: "acme", model: "tst-restate-other", input_tokens: 1_000_000, timestamp: at(60_000) });

@@ -13,6 +13,7 @@ import { assertSuperAdmin, type Actor } from "../authz";
 import { writeAudit, type RequestContext } from "../audit";
 import { withRetry } from "../budgets/store";
 import { loadCatalogPrices } from "./catalog";
+import { storedTokenColumns, storedTokenCounts, type StoredTokensRow } from "./stored-tokens";
 
 type Tx = PrismaNs.TransactionClient;
 
@@ -49,20 +50,13 @@ interface Candidate {
   priceId: string;
 }
 
-type EventRow = {
+type EventRow = StoredTokensRow & {
   id: string;
   org_id: string;
   slug: string;
   occurred_at: Date;
   provider: string | null;
   model: string | null;
-  service_tier: string | null;
-  input_uncached_tokens: string;
-  cache_read_tokens: string;
-  cache_write_tokens: string;
-  cache_write_1h_tokens: string;
-  output_tokens: string;
-  reasoning_tokens: string;
 };
 
 const BATCH = 5000;
@@ -78,10 +72,7 @@ async function findCandidates(range: RepriceRange): Promise<Candidate[]> {
   let after = "0";
   for (;;) {
     const rows = await db.$queryRawUnsafe<EventRow[]>(
-      `SELECT e.id::text AS id, e.org_id::text AS org_id, o.slug, e.occurred_at, e.provider, e.model, e.service_tier,
-              e.input_uncached_tokens::text AS input_uncached_tokens, e.cache_read_tokens::text AS cache_read_tokens,
-              e.cache_write_tokens::text AS cache_write_tokens, e.cache_write_1h_tokens::text AS cache_write_1h_tokens,
-              e.output_tokens::text AS output_tokens, e.reasoning_tokens::text AS reasoning_tokens
+      `SELECT e.id::text AS id, e.org_id::text AS org_id, o.slug, e.occurred_at, e.provider, e.model, ${storedTokenColumns("e")}
        FROM usage_events e JOIN organizations o ON o.id = e.org_id
        WHERE NOT e.priced AND e.id > $1::bigint AND e.occurred_at >= $2::timestamptz AND e.occurred_at < $3::timestamptz
        ORDER BY e.id LIMIT ${BATCH}`,
@@ -92,14 +83,6 @@ async function findCandidates(range: RepriceRange): Promise<Candidate[]> {
     for (const r of rows) {
       const match = matchPrice(index, { provider: r.provider, model: r.model, at: r.occurred_at });
       if (!match.price) continue;
-      const tokens = {
-        inputUncached: Number(r.input_uncached_tokens),
-        cacheRead: Number(r.cache_read_tokens),
-        cacheWrite: Number(r.cache_write_tokens),
-        cacheWrite1h: Number(r.cache_write_1h_tokens),
-        output: Number(r.output_tokens),
-        reasoning: Number(r.reasoning_tokens),
-      };
       out.push({
         id: r.id,
         orgId: r.org_id,
@@ -107,7 +90,7 @@ async function findCandidates(range: RepriceRange): Promise<Candidate[]> {
         occurredAt: r.occurred_at,
         provider: r.provider,
         model: r.model,
-        cost: dec(toCostString(priceEvent(tokens, match.price, r.service_tier))),
+        cost: dec(toCostString(priceEvent(storedTokenCounts(r), match.price, r.service_tier))),
         priceId: match.price.id,
       });
     }

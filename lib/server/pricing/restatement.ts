@@ -9,6 +9,7 @@ import { buildPriceIndex, matchPrice } from "@/lib/pricing/match";
 import { toPriceRates } from "@/lib/pricing/price-version";
 import { assertSuperAdmin, type Actor } from "../authz";
 import { loadCatalogPrices, type CatalogPrice } from "./catalog";
+import { storedTokenColumns, storedTokenCounts, type StoredTokensRow } from "./stored-tokens";
 
 export interface RestatementRow {
   model: string;
@@ -32,19 +33,12 @@ export interface RestatementPreview {
   waitingEvents: number;
 }
 
-type EventRow = {
+type EventRow = StoredTokensRow & {
   model: string;
   provider: string | null;
   occurred_at: Date;
   priced: boolean;
   cost_usd: string | null;
-  service_tier: string | null;
-  input_uncached_tokens: string;
-  cache_read_tokens: string;
-  cache_write_tokens: string;
-  cache_write_1h_tokens: string;
-  output_tokens: string;
-  reasoning_tokens: string;
 };
 
 const CANDIDATE_ID = "restatement-candidate";
@@ -81,10 +75,7 @@ export async function previewRestatement(actor: Actor, input: PriceVersionRow): 
   let afterId = "0";
   for (;;) {
     const rows = await db.$queryRawUnsafe<(EventRow & { id: string })[]>(
-      `SELECT id::text AS id, model, provider, occurred_at, priced, cost_usd::text AS cost_usd, service_tier,
-              input_uncached_tokens::text AS input_uncached_tokens, cache_read_tokens::text AS cache_read_tokens,
-              cache_write_tokens::text AS cache_write_tokens, cache_write_1h_tokens::text AS cache_write_1h_tokens,
-              output_tokens::text AS output_tokens, reasoning_tokens::text AS reasoning_tokens
+      `SELECT id::text AS id, model, provider, occurred_at, priced, cost_usd::text AS cost_usd, ${storedTokenColumns()}
        FROM usage_events
        WHERE id > $1::bigint AND occurred_at >= $2::timestamptz AND (provider = $3 OR provider IS NULL) AND lower(model) LIKE ANY($4::text[])
        ORDER BY id LIMIT ${BATCH}`,
@@ -100,15 +91,7 @@ export async function previewRestatement(actor: Actor, input: PriceVersionRow): 
         waiting += 1;
         continue;
       }
-      const tokens = {
-        inputUncached: Number(r.input_uncached_tokens),
-        cacheRead: Number(r.cache_read_tokens),
-        cacheWrite: Number(r.cache_write_tokens),
-        cacheWrite1h: Number(r.cache_write_1h_tokens),
-        output: Number(r.output_tokens),
-        reasoning: Number(r.reasoning_tokens),
-      };
-      const restated = dec(toCostString(priceEvent(tokens, candidate, r.service_tier)));
+      const restated = dec(toCostString(priceEvent(storedTokenCounts(r), candidate, r.service_tier)));
       const stored = dec(r.cost_usd ?? 0);
       if (restated.equals(stored)) continue;
       const month = r.occurred_at.toISOString().slice(0, 7);

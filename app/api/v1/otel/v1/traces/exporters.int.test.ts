@@ -7,28 +7,15 @@ import { OTLPTraceExporter as OTLPProtoExporter } from "@opentelemetry/exporter-
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider, type ReadableSpan, type SpanExporter } from "@opentelemetry/sdk-trace";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { PriceImportEntry } from "@/lib/server/pricing/versions";
 import { createApiKey } from "@/lib/server/api-keys";
-import { importPrices } from "@/lib/server/pricing";
 import { useTestDatabase } from "@/test/database";
-import { makeOrg, SYSTEM } from "@/test/fixtures";
+import { importTestPrice, makeOrg, SYSTEM } from "@/test/fixtures";
 import { createApiServer } from "@/test/http-server";
 
 const testDb = await useTestDatabase();
 const prisma = testDb.prisma;
 
-const price: PriceImportEntry = {
-  provider: "openai",
-  model: "otel-exp-gpt",
-  aliases: [],
-  inputPerMtok: "2.5",
-  cachedInputPerMtok: "1.25",
-  cacheWritePerMtok: null,
-  outputPerMtok: "10",
-  perRequest: null,
-  effectiveFrom: new Date("2024-01-01T00:00:00Z"),
-};
-await importPrices(SYSTEM, [price], { source: "test" });
+await importTestPrice({ provider: "openai", model: "otel-exp-gpt", inputPerMtok: "2.5", cachedInputPerMtok: "1.25", outputPerMtok: "10" });
 
 const server = createApiServer();
 /** What each exporter put on the wire. */

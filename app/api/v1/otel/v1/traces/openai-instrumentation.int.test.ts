@@ -11,29 +11,16 @@ import { resourceFromAttributes } from "@opentelemetry/resources";
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from "@opentelemetry/sdk-trace";
 import type OpenAIClient from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { PriceImportEntry } from "@/lib/server/pricing/versions";
 import { createApiKey } from "@/lib/server/api-keys";
-import { importPrices } from "@/lib/server/pricing";
 import { useTestDatabase } from "@/test/database";
-import { makeOrg, SYSTEM } from "@/test/fixtures";
+import { importTestPrice, makeOrg, SYSTEM } from "@/test/fixtures";
 import { createApiServer } from "@/test/http-server";
 
 const testDb = await useTestDatabase();
 const prisma = testDb.prisma;
 
 const MODEL = "otel-oai-gpt";
-const price: PriceImportEntry = {
-  provider: "openai",
-  model: MODEL,
-  aliases: [],
-  inputPerMtok: "2.5",
-  cachedInputPerMtok: "1.25",
-  cacheWritePerMtok: null,
-  outputPerMtok: "10",
-  perRequest: null,
-  effectiveFrom: new Date("2024-01-01T00:00:00Z"),
-};
-await importPrices(SYSTEM, [price], { source: "test" });
+await importTestPrice({ provider: "openai", model: MODEL, inputPerMtok: "2.5", cachedInputPerMtok: "1.25", outputPerMtok: "10" });
 
 // ---- a stand-in of the OpenAI Chat Completions API -------------------------------------------
 
