@@ -7,6 +7,7 @@ import { build } from "esbuild";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createRequire } from "node:module";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { startProviderStandIn, type ProviderStandIn } from "../sdk/test/provider-stand-in";
@@ -27,6 +28,9 @@ interface MessagesClient {
 
 /** The built SDK and the provider clients installed beside it (sdk/node_modules). */
 async function loadPackages() {
+  if (!existsSync(path.join(SDK_DIR, "dist/index.js")) || !existsSync(path.join(SDK_DIR, "node_modules"))) {
+    throw new Error("The SDK is not built: run (cd sdk && npm install && npm run build) first (.ci/run does).");
+  }
   const sdk = (await import(pathToFileURL(path.join(SDK_DIR, "dist/index.js")).href)) as Sdk;
   const requireFromSdk = createRequire(path.join(SDK_DIR, "package.json"));
   const openaiModule = await import(pathToFileURL(requireFromSdk.resolve("openai")).href);
