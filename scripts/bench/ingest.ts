@@ -244,6 +244,7 @@ async function main(): Promise<void> {
     const load = os.loadavg().map((l) => l.toFixed(2)).join(", ");
     console.log(`Server benchmark — npm start (next start) on PostgreSQL ${new URL(serverUrl).host}, ${os.cpus().length} CPUs, load average ${load}`);
     console.log(`${seconds}s per phase, ${clients} clients, ${instanceCount} app instance(s)`);
+    console.log("The per-key rate limit (shared by all instances through the database) runs on every request below, its limits raised so that it never refuses.");
 
     const hasPgbench = spawnSync("pgbench", ["--version"]).status === 0;
     if (!hasPgbench) console.log("pgbench not found: install PostgreSQL's client tools to get the ratio.");
