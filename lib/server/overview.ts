@@ -59,6 +59,7 @@ export interface OverviewLoad {
  * previous period share one read of the daily roll-ups.
  */
 export async function loadOverview(actor: Actor, scope: DashboardScope, filters: Filters, now = new Date()): Promise<OverviewLoad> {
+  // Refuses an organisation the actor may not read before any query starts (each query checks again).
   scopeOrgIds(actor, scope.orgId);
   const days = chartDays(filters);
   const [filterOptions, anyUsage] = await Promise.all([getFilterOptions(actor, scope), hasAnyUsage(actor, scope)]);
