@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { planRollupRange } from "./rollup-range";
+import { mergeDayRanges, planRollupRange } from "./rollup-range";
 
 const TODAY = "2026-11-27";
 
@@ -43,5 +43,23 @@ describe("planRollupRange", () => {
       for (const [a, b] of plan.subtract) each(a, b, -1);
       for (const [d, n] of count) expect([d, n]).toEqual([d, d >= from && d <= to ? 1 : 0]);
     }
+  });
+});
+
+describe("mergeDayRanges", () => {
+  it("joins overlapping and adjacent ranges and keeps gaps", () => {
+    expect(
+      mergeDayRanges([
+        ["2026-11-27", "2026-11-27"],
+        ["2026-11-26", "2026-11-26"],
+        ["2026-11-01", "2026-11-27"],
+        ["2026-10-05", "2026-10-31"],
+        ["2026-10-28", "2026-10-31"],
+        ["2026-09-01", "2026-09-03"],
+      ]),
+    ).toEqual([
+      ["2026-09-01", "2026-09-03"],
+      ["2026-10-05", "2026-11-27"],
+    ]);
   });
 });

@@ -43,3 +43,17 @@ export function planRollupRange(from: string, to: string, today: string): Rollup
   }
   return plan;
 }
+
+/** The same days as `ranges`, sorted, with overlapping and adjacent ranges joined (one comparison per row instead of many). */
+export function mergeDayRanges(ranges: DayRange[]): DayRange[] {
+  const merged: DayRange[] = [];
+  for (const [from, to] of [...ranges].sort((a, b) => a[0].localeCompare(b[0]))) {
+    const last = merged.at(-1);
+    if (last && from <= addDays(last[1], 1)) {
+      if (to > last[1]) last[1] = to;
+    } else {
+      merged.push([from, to]);
+    }
+  }
+  return merged;
+}

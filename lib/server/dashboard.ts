@@ -4,6 +4,7 @@
 import { getDatabase } from "@/lib/db/client";
 import { dec, toCostString, type Decimal, type DecimalLike } from "@/lib/money";
 import { addDays, addMonths, daysBetween, isoDay, startOfMonth } from "@/lib/dashboard/dates";
+import { mergeDayRanges, type DayRange } from "@/lib/dashboard/rollup-range";
 import type { DailyCostRow, BreakdownRow } from "@/lib/dashboard/chart-data";
 import type { DashboardFilters } from "@/lib/dashboard/filters";
 import { statPeriods, type StatPeriodKey } from "@/lib/dashboard/periods";
@@ -50,8 +51,6 @@ export interface StatCards {
   projection: MonthEndProjection;
 }
 
-type DayRange = [string, string];
-
 /** The daily ranges the stat cards need around `now` (last month's first n days see below). */
 function statDailyRanges(now: Date) {
   const periods = statPeriods(now);
@@ -82,7 +81,7 @@ export interface DailyProviderTotals {
 /** Daily totals by provider for the union of `ranges` (stat cards and the chart share one read). */
 export async function loadDailyProviderTotals(actor: Actor, scope: DashboardScope, filters: Partial<Filters>, ranges: DayRange[]): Promise<DailyProviderTotals> {
   const where = rollupWhere(actor, scope, filters);
-  where.add(`(${ranges.map(([from, to]) => `day BETWEEN ${where.param(from)}::date AND ${where.param(to)}::date`).join(" OR ")})`);
+  where.add(`(${mergeDayRanges(ranges).map(([from, to]) => `day BETWEEN ${where.param(from)}::date AND ${where.param(to)}::date`).join(" OR ")})`);
   const rows = await query<{ day: string; provider: string; cost: string; requests: string }>(
     `SELECT to_char(day, 'YYYY-MM-DD') AS day, provider, sum(cost_usd)::text AS cost, sum(requests)::text AS requests
      FROM daily_rollups ${where.sql} GROUP BY day, provider ORDER BY day, provider`,
