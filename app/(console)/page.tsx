@@ -13,48 +13,26 @@ import { CostAnswerTable, PerformanceTable } from "@/components/dashboard/answer
 import { RangePresets } from "@/components/dashboard/range-presets";
 import { buttonClass } from "@/components/ui/button";
 import { Money } from "@/components/ui/money";
-import { getAnswers } from "@/lib/server/dashboard-answers";
 import { previousRange } from "@/lib/dashboard/ranges";
 import { Card, EmptyState, PageHeader } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
 import { prepareDailySeries, preparePieSlices, withPreviousPeriod } from "@/lib/dashboard/chart-data";
-import { filterQuery, first, parseDashboardFilters, withParams, type DashboardFilters, type SearchParams } from "@/lib/dashboard/filters";
-import {
-  getCostBreakdown,
-  chartDays,
-  getCostOverTime,
-  getFilterOptions,
-  getPreviousPeriodCost,
-  getOpenAlerts,
-  getStatCards,
-  getTopOrganisations,
-  getTopUsers,
-  hasAnyUsage,
-  loadDailyProviderTotals,
-  overviewDailyRanges,
-  type DailyProviderTotals,
-  type DashboardScope,
-} from "@/lib/server/dashboard";
-import type { Actor } from "@/lib/server/authz";
+import { filterQuery, first, parseDashboardFilters, withParams, type SearchParams } from "@/lib/dashboard/filters";
+import type { DashboardScope } from "@/lib/server/dashboard";
+import { loadOverview, type OverviewWidgets } from "@/lib/server/overview";
 import { requireOrgScope } from "@/lib/server/session";
 
 export const metadata: Metadata = { title: "Overview" };
 
-interface WidgetProps {
-  actor: Actor;
-  scope: DashboardScope;
-  filters: DashboardFilters;
-}
+// Each widget awaits its own promise from loadOverview, which started them all at once.
 
-/** Stat cards and the chart share one read of the daily roll-ups, started by the page. */
-async function StatCardsWidget({ actor, scope, filters, daily }: WidgetProps & { daily: Promise<DailyProviderTotals> }) {
-  const { cards, projection } = await getStatCards(actor, scope, filters, new Date(), await daily);
+async function StatCardsWidget({ stats }: { stats: OverviewWidgets["stats"] }) {
+  const { cards, projection } = await stats;
   return <StatCards cards={cards} projection={projection} />;
 }
 
-async function CostOverTimeWidget({ actor, scope, filters, days, stacked, daily, usageHref }: WidgetProps & { days: number; stacked: boolean; daily: Promise<DailyProviderTotals>; usageHref: string }) {
-  const totals = await daily;
-  const [{ from, to, rows }, previous] = await Promise.all([getCostOverTime(actor, scope, filters, days, totals), getPreviousPeriodCost(actor, scope, filters, days, totals)]);
+async function CostOverTimeWidget({ costOverTime, previousPeriod, stacked, usageHref }: Pick<OverviewWidgets, "costOverTime" | "previousPeriod"> & { stacked: boolean; usageHref: string }) {
+  const [{ from, to, rows }, previous] = await Promise.all([costOverTime, previousPeriod]);
   const series = withPreviousPeriod(prepareDailySeries(rows, { from, to }), previous.rows, previous);
   if (series.total === "0" && series.previousTotal === "0") return <EmptyState title="No cost in this range">Choose a longer range or fewer filters.</EmptyState>;
   const costliest = [...series.points].filter((p) => p.values.total > 0).sort((a, b) => b.values.total - a.values.total).slice(0, 3);
@@ -79,8 +57,8 @@ async function CostOverTimeWidget({ actor, scope, filters, days, stacked, daily,
   );
 }
 
-async function AnswersWidget({ actor, scope, filters, usageHref }: WidgetProps & { usageHref: string }) {
-  const answers = await getAnswers(actor, scope, filters);
+async function AnswersWidget({ answers: pending, usageHref }: Pick<OverviewWidgets, "answers"> & { usageHref: string }) {
+  const answers = await pending;
   const join = (extra: Record<string, string>) => withParams(usageHref, extra);
   const previousLabel = `${answers.previous.from} to ${answers.previous.to}`;
   return (
@@ -100,28 +78,28 @@ async function AnswersWidget({ actor, scope, filters, usageHref }: WidgetProps &
   );
 }
 
-async function BreakdownWidget({ actor, scope, filters, dimension, usageHref }: WidgetProps & { dimension: "provider" | "category"; usageHref: string }) {
-  const rows = await getCostBreakdown(actor, scope, filters, dimension);
+async function BreakdownWidget({ breakdown, dimension, usageHref }: { breakdown: OverviewWidgets["byProvider"]; dimension: "provider" | "category"; usageHref: string }) {
+  const rows = await breakdown;
   const { slices, total } = preparePieSlices(rows);
   if (slices.length === 0) return <EmptyState title="No cost in this range">Change the date range or filters.</EmptyState>;
   return <BreakdownPieChart slices={slices} total={total} label={`Cost by ${dimension}`} drill={{ href: usageHref, param: dimension }} />;
 }
 
-async function TopOrganisationsWidget({ actor, scope, filters, query }: WidgetProps & { query: Record<string, string | null> }) {
-  const rows = await getTopOrganisations(actor, scope, filters);
+async function TopOrganisationsWidget({ topOrganisations, query }: { topOrganisations: NonNullable<OverviewWidgets["topOrganisations"]>; query: Record<string, string | null> }) {
+  const rows = await topOrganisations;
   if (rows.length === 0) return <p className="text-sm text-muted">No spend in this range.</p>;
   return <TopOrganisationsTable rows={rows} hrefFor={(slug) => `/usage${filterQuery(query, { org: slug, sort: "cost", dir: "desc" })}`} />;
 }
 
-async function TopUsersWidget({ actor, scope, filters, query }: WidgetProps & { query: Record<string, string | null> }) {
-  const rows = await getTopUsers(actor, scope, filters);
+async function TopUsersWidget({ topUsers, showOrg, query }: Pick<OverviewWidgets, "topUsers"> & { showOrg: boolean; query: Record<string, string | null> }) {
+  const rows = await topUsers;
   if (rows.length === 0) return <p className="text-sm text-muted">No spend by identified end users in this range. Send a <code className="font-mono">user</code> with each event.</p>;
-  return <TopUsersTable rows={rows} showOrg={scope.orgId === null} hrefFor={(r) => `/usage${filterQuery(query, { org: r.orgSlug, user: r.userExternalId, sort: "cost", dir: "desc" })}`} />;
+  return <TopUsersTable rows={rows} showOrg={showOrg} hrefFor={(r) => `/usage${filterQuery(query, { org: r.orgSlug, user: r.userExternalId, sort: "cost", dir: "desc" })}`} />;
 }
 
-async function OpenAlertsWidget({ actor, scope, alertsHref }: Omit<WidgetProps, "filters"> & { alertsHref: string }) {
-  const alerts = await getOpenAlerts(actor, scope);
-  return <OpenAlertsList alerts={alerts} showOrg={scope.orgId === null} alertsHref={alertsHref} />;
+async function OpenAlertsWidget({ openAlerts, showOrg, alertsHref }: Pick<OverviewWidgets, "openAlerts"> & { showOrg: boolean; alertsHref: string }) {
+  const alerts = await openAlerts;
+  return <OpenAlertsList alerts={alerts} showOrg={showOrg} alertsHref={alertsHref} />;
 }
 
 const rangeDaysOf = (r: { from: string; to: string }) => Math.round((Date.parse(r.to) - Date.parse(r.from)) / 86_400_000) + 1;
@@ -130,21 +108,18 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
   const params = await searchParams;
   const { actor, org, role } = await requireOrgScope(first(params, "org"), "viewer", { allowAll: true });
   const scope: DashboardScope = { orgId: org?.id ?? null };
-  const { filters, error } = parseDashboardFilters(params, new Date());
-  const days = chartDays(filters);
+  const now = new Date();
+  const { filters, error } = parseDashboardFilters(params, now);
   const stacked = first(params, "stack") !== "total";
   const query = { org: org?.slug ?? null, from: filters.from, to: filters.to, project: filters.project, provider: filters.provider, model: filters.model, category: filters.category };
   const viewQuery = { ...query, stack: stacked ? null : "total" };
   // Drill-downs open the usage log with the same range and filters.
   const usageHref = `/usage${filterQuery(query)}`;
   const previous = previousRange(filters);
-  const [options, anyUsage] = await Promise.all([getFilterOptions(actor, scope), hasAnyUsage(actor, scope)]);
+  const { days, filterOptions: options, widgets } = await loadOverview(actor, scope, filters, now);
   const h = await headers();
   const origin = `${h.get("x-forwarded-proto") ?? "http"}://${h.get("host") ?? "localhost:3000"}`;
-  const widget = { actor, scope, filters };
-  const daily = anyUsage ? loadDailyProviderTotals(actor, scope, filters, overviewDailyRanges(filters, days)) : null;
-  // Rendered inside Suspense below; a failure surfaces there, not as an unhandled rejection here.
-  daily?.catch(() => {});
+  const showOrg = scope.orgId === null;
 
   return (
     <>
@@ -168,13 +143,13 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
           {error}
         </p>
       ) : null}
-      {!anyUsage ? (
+      {!widgets ? (
         <FirstEventHelp origin={origin} keysHref={role === "viewer" ? null : `/keys${filterQuery({ org: org?.slug ?? null })}`} />
       ) : (
         <div className="space-y-6">
           <div>
             <Suspense fallback={<div className="grid grid-cols-1 gap-4 sm:grid-cols-2 xl:grid-cols-5">{[0, 1, 2, 3, 4].map((i) => <Skeleton key={i} className="h-32" label="Loading spend figures" />)}</div>}>
-              <StatCardsWidget {...widget} daily={daily!} />
+              <StatCardsWidget stats={widgets.stats} />
             </Suspense>
             <p className="mt-2 text-xs text-muted">The stat cards always show fixed periods up to today (today, this week, this month, all time); the project, provider, model and category filters apply to them, the date range does not. Everything below follows the range {filters.from} to {filters.to}.</p>
           </div>
@@ -193,40 +168,40 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
             }
           >
             <Suspense fallback={<Skeleton className="h-72 w-full" label="Loading cost over time" />}>
-              <CostOverTimeWidget {...widget} days={days} stacked={stacked} daily={daily!} usageHref={usageHref} />
+              <CostOverTimeWidget costOverTime={widgets.costOverTime} previousPeriod={widgets.previousPeriod} stacked={stacked} usageHref={usageHref} />
             </Suspense>
           </Card>
           <div className="grid grid-cols-1 gap-6 xl:grid-cols-2">
             <Card title={`Cost by provider, ${filters.from} to ${filters.to}`}>
               <Suspense fallback={<Skeleton className="h-48 w-full" label="Loading cost by provider" />}>
-                <BreakdownWidget {...widget} dimension="provider" usageHref={usageHref} />
+                <BreakdownWidget breakdown={widgets.byProvider} dimension="provider" usageHref={usageHref} />
               </Suspense>
             </Card>
             <Card title={`Cost by category, ${filters.from} to ${filters.to}`}>
               <Suspense fallback={<Skeleton className="h-48 w-full" label="Loading cost by category" />}>
-                <BreakdownWidget {...widget} dimension="category" usageHref={usageHref} />
+                <BreakdownWidget breakdown={widgets.byCategory} dimension="category" usageHref={usageHref} />
               </Suspense>
             </Card>
           </div>
           <Suspense fallback={<Skeleton className="h-64 w-full" label="Loading cost by model and project" />}>
-            <AnswersWidget {...widget} usageHref={usageHref} />
+            <AnswersWidget answers={widgets.answers} usageHref={usageHref} />
           </Suspense>
           <div className={`grid grid-cols-1 gap-6 ${org ? "lg:grid-cols-[minmax(0,1fr)_20rem]" : "lg:grid-cols-2"}`}>
-            {org ? null : (
+            {widgets.topOrganisations === null ? null : (
               <Card title="Top 10 organisations">
                 <Suspense fallback={<Skeleton className="h-48 w-full" label="Loading top organisations" />}>
-                  <TopOrganisationsWidget {...widget} query={query} />
+                  <TopOrganisationsWidget topOrganisations={widgets.topOrganisations} query={query} />
                 </Suspense>
               </Card>
             )}
             <Card title="Top 10 users">
               <Suspense fallback={<Skeleton className="h-48 w-full" label="Loading top users" />}>
-                <TopUsersWidget {...widget} query={query} />
+                <TopUsersWidget topUsers={widgets.topUsers} showOrg={showOrg} query={query} />
               </Suspense>
             </Card>
             <Card title="Open alerts" className={org ? "" : "lg:col-span-2"}>
               <Suspense fallback={<Skeleton className="h-32 w-full" label="Loading alerts" />}>
-                <OpenAlertsWidget actor={actor} scope={scope} alertsHref={`/alerts${filterQuery({ org: org?.slug ?? null })}`} />
+                <OpenAlertsWidget openAlerts={widgets.openAlerts} showOrg={showOrg} alertsHref={`/alerts${filterQuery({ org: org?.slug ?? null })}`} />
               </Suspense>
             </Card>
           </div>

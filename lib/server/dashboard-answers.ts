@@ -1,13 +1,13 @@
 // "Answers, not only charts" (SPEC §7): cost by model and by project with the change against the
 // previous period, and performance by provider and model. Read from the roll-ups only (the monthly
-// ones when a range covers whole months), never from usage_events, so the overview stays fast.
+// ones for whole months, see rollupRangeSource), never from usage_events, so the overview stays fast.
 import { getDatabase } from "@/lib/db/client";
 import { dec, toCostString } from "@/lib/money";
-import { addDays, addMonths, isoDay, startOfMonth } from "@/lib/dashboard/dates";
+import { isoDay } from "@/lib/dashboard/dates";
 import type { DashboardFilters } from "@/lib/dashboard/filters";
 import { previousRange } from "@/lib/dashboard/ranges";
 import type { Actor } from "./authz";
-import { scopeOrgIds, SqlWhere } from "./dashboard-scope";
+import { rollupRangeSource, scopeOrgIds, SqlWhere } from "./dashboard-scope";
 import type { DashboardScope } from "./dashboard";
 
 type Filters = Pick<DashboardFilters, "from" | "to" | "project" | "provider" | "model" | "category">;
@@ -40,17 +40,6 @@ export interface Answers {
   byProject: AnswerRow[];
 }
 
-/** Sums one range from the monthly roll-ups when it covers whole months (this month counts as whole up to today), else the daily ones. */
-function source(w: SqlWhere, from: string, to: string, today: string): string {
-  const wholeMonths = from === startOfMonth(from) && (to >= today || to === addDays(addMonths(to, 1), -1));
-  if (wholeMonths) {
-    w.add(`month >= ${w.param(from)}::date AND month <= ${w.param(startOfMonth(to))}::date`);
-    return "monthly_rollups";
-  }
-  w.add(`day >= ${w.param(from)}::date AND day <= ${w.param(to)}::date`);
-  return "daily_rollups";
-}
-
 type Raw = { provider: string; model: string; project_key: string; requests: string; failures: string; tokens: string; cost: string; duration: string; timed: string };
 
 async function sums(actor: Actor, scope: DashboardScope, f: Filters, from: string, to: string, groupBy: "model" | "project", today: string): Promise<Raw[]> {
@@ -60,18 +49,23 @@ async function sums(actor: Actor, scope: DashboardScope, f: Filters, from: strin
     .equals("provider", f.provider)
     .equals("model", f.model)
     .equals("category", f.category);
-  const table = source(w, from, to, today);
-  const cols = groupBy === "model" ? "provider, model, '' AS project_key" : "'' AS provider, '' AS model, project_key";
-  const group = groupBy === "model" ? "provider, model" : "project_key";
-  const { sql } = await getDatabase();
+  const dims = groupBy === "model" ? ["provider", "model"] : ["project_key"];
   // Requests that reported a duration are not counted apart in the roll-ups: the average is over
-  // requests whose summed duration is known, approximated by all requests of a group with any duration.
+  // requests whose summed duration is known, approximated by all requests of a roll-up row with any duration.
+  const rows = rollupRangeSource(w, from, to, today, dims, {
+    requests: "requests",
+    failures: "failures",
+    tokens: "input_uncached_tokens + cache_read_tokens + cache_write_tokens + output_tokens",
+    cost: "cost_usd",
+    duration: "duration_ms",
+    timed: "CASE WHEN duration_ms > 0 THEN requests ELSE 0 END",
+  });
+  const cols = groupBy === "model" ? "provider, model, '' AS project_key" : "'' AS provider, '' AS model, project_key";
+  const { sql } = await getDatabase();
   return sql.query<Raw>(
-    `SELECT ${cols}, sum(requests)::text AS requests, sum(failures)::text AS failures,
-            sum(input_uncached_tokens + cache_read_tokens + cache_write_tokens + output_tokens)::text AS tokens,
-            sum(cost_usd)::text AS cost, sum(duration_ms)::text AS duration,
-            COALESCE(sum(requests) FILTER (WHERE duration_ms > 0), 0)::text AS timed
-     FROM ${table} ${w.sql} GROUP BY ${group}`,
+    `SELECT ${cols}, sum(requests)::text AS requests, sum(failures)::text AS failures, sum(tokens)::text AS tokens,
+            sum(cost)::text AS cost, sum(duration)::text AS duration, sum(timed)::text AS timed
+     FROM ${rows} GROUP BY ${dims.join(", ")} HAVING sum(requests) > 0`,
     w.params,
   );
 }

@@ -4,7 +4,8 @@ import { useTestDatabase } from "@/test/database";
 import { makeMember, makeOrg, SYSTEM } from "@/test/fixtures";
 import { authenticateApiKey, createApiKey } from "./api-keys";
 import type { Actor } from "./authz";
-import { getCostBreakdown, getCostOverTime, getFilterOptions, getOverview, getStatCards, getTopOrganisations, getTopUsers, hasAnyUsage } from "./dashboard";
+import { getCostBreakdown, getCostOverTime, getFilterOptions, getStatCards, getTopOrganisations, getTopUsers, hasAnyUsage } from "./dashboard";
+import { getOverview, loadOverview } from "./overview";
 import { importPrices } from "./pricing";
 import { recordUsage } from "./usage-ingest";
 import { exportUsageCsv, getUsageEvent, listUsageEvents } from "./usage-log";
@@ -99,6 +100,20 @@ describe("overview figures equal the sums of ingested events", () => {
     expect((await getTopUsers(SYSTEM, { orgId: orgA.id }, october, 10, NOW)).map((u) => [u.userExternalId, u.costUsd])).toEqual([["alice", total((c) => inA(c) && c.at < "2026-11-01")]]);
   });
 
+  it("reads a month mostly inside the range as the month minus its other days, with the same figures", async () => {
+    // November 11 to 30 seen on December 15: November's monthly roll-ups minus November 1 to 10.
+    const filters = { from: "2026-11-11", to: "2026-11-30", project: null, provider: null, model: null, category: null };
+    const later = new Date("2026-12-15T00:00:00Z");
+    const users = await getTopUsers(SYSTEM, { orgId: orgA.id }, filters, 10, later);
+    // carol's only event (November 10) is subtracted away: she drops out instead of showing 0.
+    expect(users.map((u) => [u.userExternalId, u.costUsd]).sort()).toEqual([
+      ["alice", total((c) => inA(c) && c.user === "alice" && between("2026-11-11", "2026-11-30")(c))],
+      ["bob", total((c) => inA(c) && c.user === "bob")],
+    ]);
+    const providers = await getCostBreakdown(SYSTEM, { orgId: orgA.id }, filters, "provider", later);
+    expect(providers.find((p) => p.key === "testai")).toMatchObject({ cost: total((c) => inA(c) && c.provider === "testai" && between("2026-11-11", "2026-11-30")(c)), requests: 2 });
+  });
+
   it("all organisations for a super admin, filtered by provider", async () => {
     const { cards } = await getStatCards(SYSTEM, { orgId: null }, { provider: "testai" }, NOW);
     expect(cards.find((c) => c.key === "all")!.costUsd).toBe(total((c) => c.provider === "testai"));
@@ -122,14 +137,16 @@ describe("overview figures equal the sums of ingested events", () => {
     expect(users.map((u) => u.userExternalId).sort()).toEqual(["alice", "bob", "carol"]);
     const options = await getFilterOptions(SYSTEM, { orgId: orgA.id });
     expect(options).toEqual({ projects: ["app"], providers: ["mystery", "otherai", "testai"], models: ["m-9", "o-1", "t-1"], categories: ["chat", "search"] });
-    const overview = await getOverview(SYSTEM, { orgId: orgA.id }, filters, { now: NOW });
-    expect(overview.topUsers).toEqual(users);
+    const { widgets: overview, filterOptions } = await getOverview(SYSTEM, { orgId: orgA.id }, filters, NOW);
+    expect(filterOptions).toEqual(options);
+    expect(overview!.topUsers).toEqual(users);
+    expect(overview!.topOrganisations).toBeNull(); // shown only across organisations
     // One shared daily read gives the same stat cards and chart as separate reads.
-    expect(overview.stats).toEqual(await getStatCards(SYSTEM, { orgId: orgA.id }, filters, NOW));
-    // The chart follows the selected range by default; a fixed length gives the same as a separate read.
-    expect(overview.costOverTime).toEqual(await getCostOverTime(SYSTEM, { orgId: orgA.id }, filters, 19));
-    expect((await getOverview(SYSTEM, { orgId: orgA.id }, filters, { now: NOW, days: 30 })).costOverTime).toEqual(over);
-    expect(overview.answers.totalCostUsd).toBe(toCostString(sum(overview.byProvider.map((r) => r.cost))));
+    expect(overview!.stats).toEqual(await getStatCards(SYSTEM, { orgId: orgA.id }, filters, NOW));
+    // The chart follows the selected range.
+    expect(overview!.costOverTime).toEqual(await getCostOverTime(SYSTEM, { orgId: orgA.id }, filters, 19));
+    expect((await getOverview(SYSTEM, { orgId: orgA.id }, { ...filters, from: "2026-10-21" }, NOW)).widgets!.costOverTime).toEqual(over);
+    expect(overview!.answers.totalCostUsd).toBe(toCostString(sum(overview!.byProvider.map((r) => r.cost))));
   });
 });
 
@@ -155,6 +172,20 @@ describe("tenant isolation", () => {
     expect(orgs.map((o) => o.slug)).toEqual([orgA.slug]);
     const page = await listUsageEvents(ownerA, { orgId: null }, MONTH);
     expect(new Set(page.rows.map((r) => r.orgSlug))).toEqual(new Set([orgA.slug]));
+  });
+
+  it("the overview answers not_found for another organisation and shows only readable ones across organisations", async () => {
+    const filters = { ...MONTH, project: null, provider: null, model: null, category: null };
+    await expect(loadOverview(ownerA, { orgId: orgB.id }, filters, NOW)).rejects.toMatchObject({ code: "not_found" });
+    const { widgets } = await getOverview(ownerA, { orgId: null }, filters, NOW);
+    expect(widgets!.topOrganisations!.map((o) => o.slug)).toEqual([orgA.slug]);
+    expect(widgets!.stats.cards.find((c) => c.key === "all")!.costUsd).toBe(total(inA));
+  });
+
+  it("the overview of an organisation without usage starts no widget", async () => {
+    const empty = await makeOrg();
+    const overview = await loadOverview(SYSTEM, { orgId: empty.id }, { ...MONTH, project: null, provider: null, model: null, category: null }, NOW);
+    expect(overview).toMatchObject({ anyUsage: false, widgets: null, filterOptions: { projects: [], providers: [], models: [], categories: [] } });
   });
 
   it("a viewer reads the dashboards and events of their organisation", async () => {

@@ -4,16 +4,16 @@
 import { getDatabase } from "@/lib/db/client";
 import { dec, toCostString, type Decimal, type DecimalLike } from "@/lib/money";
 import { addDays, addMonths, daysBetween, isoDay, startOfMonth } from "@/lib/dashboard/dates";
+import { mergeDayRanges, type DayRange } from "@/lib/dashboard/rollup-range";
 import type { DailyCostRow, BreakdownRow } from "@/lib/dashboard/chart-data";
 import type { DashboardFilters } from "@/lib/dashboard/filters";
 import { statPeriods, type StatPeriodKey } from "@/lib/dashboard/periods";
 import { projectMonthEnd, type MonthEndProjection } from "@/lib/dashboard/projection";
 import { previousRange, rangeDays } from "@/lib/dashboard/ranges";
-import { getAnswers, type Answers } from "./dashboard-answers";
 import { listAlerts, type AlertRow } from "./alerts";
 import { autoResolveBudgetAlerts } from "./alerts-auto-resolve";
 import type { Actor } from "./authz";
-import { scopeOrgIds, SqlWhere } from "./dashboard-scope";
+import { rollupRangeSource, scopeOrgIds, SqlWhere } from "./dashboard-scope";
 
 /** The organisation a page shows (null: every organisation the actor may read). */
 export interface DashboardScope {
@@ -37,21 +37,6 @@ function rollupWhere(actor: Actor, scope: DashboardScope, filters: Partial<Filte
     .equals("category", filters.category);
 }
 
-/**
- * Where a range of days is summed: the monthly roll-ups when it covers whole months (the current
- * month counts as whole up to today), which hold far fewer rows, else the daily ones.
- */
-function rangeSource(where: SqlWhere, from: string, to: string, today: string): string {
-  const lastMonthStart = startOfMonth(to);
-  const wholeMonths = from === startOfMonth(from) && (to >= today || to === addDays(addMonths(to, 1), -1));
-  if (wholeMonths) {
-    where.add(`month >= ${where.param(from)}::date AND month <= ${where.param(lastMonthStart)}::date`);
-    return "monthly_rollups";
-  }
-  where.add(`day >= ${where.param(from)}::date AND day <= ${where.param(to)}::date`);
-  return "daily_rollups";
-}
-
 export interface StatCard {
   key: StatPeriodKey;
   label: string;
@@ -65,8 +50,6 @@ export interface StatCards {
   cards: StatCard[];
   projection: MonthEndProjection;
 }
-
-type DayRange = [string, string];
 
 /** The daily ranges the stat cards need around `now` (last month's first n days see below). */
 function statDailyRanges(now: Date) {
@@ -98,7 +81,7 @@ export interface DailyProviderTotals {
 /** Daily totals by provider for the union of `ranges` (stat cards and the chart share one read). */
 export async function loadDailyProviderTotals(actor: Actor, scope: DashboardScope, filters: Partial<Filters>, ranges: DayRange[]): Promise<DailyProviderTotals> {
   const where = rollupWhere(actor, scope, filters);
-  where.add(`(${ranges.map(([from, to]) => `day BETWEEN ${where.param(from)}::date AND ${where.param(to)}::date`).join(" OR ")})`);
+  where.add(`(${mergeDayRanges(ranges).map(([from, to]) => `day BETWEEN ${where.param(from)}::date AND ${where.param(to)}::date`).join(" OR ")})`);
   const rows = await query<{ day: string; provider: string; cost: string; requests: string }>(
     `SELECT to_char(day, 'YYYY-MM-DD') AS day, provider, sum(cost_usd)::text AS cost, sum(requests)::text AS requests
      FROM daily_rollups ${where.sql} GROUP BY day, provider ORDER BY day, provider`,
@@ -122,7 +105,7 @@ function sumRange(totals: DailyProviderTotals, [from, to]: DayRange): { cost: De
   return { cost, requests };
 }
 
-/** The days getOverview reads from the daily roll-ups: the stat cards', the chart's and the chart's previous period. */
+/** The days the overview (lib/server/overview.ts) reads from the daily roll-ups: the stat cards', the chart's and the chart's previous period. */
 export function overviewDailyRanges(filters: Pick<Filters, "to">, days: number, now = new Date()): DayRange[] {
   const { ranges } = statDailyRanges(now);
   const from = addDays(filters.to, -(days - 1));
@@ -197,11 +180,10 @@ const BREAKDOWN_COLUMN: Record<BreakdownDimension, string> = { provider: "provid
 /** Cost and requests per provider / category / model / project over the selected range. */
 export async function getCostBreakdown(actor: Actor, scope: DashboardScope, filters: Filters, dimension: BreakdownDimension, now = new Date()): Promise<BreakdownRow[]> {
   const where = rollupWhere(actor, scope, filters);
-  const table = rangeSource(where, filters.from, filters.to, isoDay(now));
-  const column = BREAKDOWN_COLUMN[dimension];
+  const source = rollupRangeSource(where, filters.from, filters.to, isoDay(now), [`${BREAKDOWN_COLUMN[dimension]} AS key`], { cost: "cost_usd", requests: "requests" });
   const rows = await query<{ key: string; cost: string; requests: string }>(
-    `SELECT ${column} AS key, sum(cost_usd)::text AS cost, sum(requests)::text AS requests
-     FROM ${table} ${where.sql} GROUP BY ${column} ORDER BY sum(cost_usd) DESC, ${column}`,
+    `SELECT key, sum(cost)::text AS cost, sum(requests)::text AS requests
+     FROM ${source} GROUP BY key HAVING sum(requests) > 0 ORDER BY sum(cost) DESC, key`,
     where.params,
   );
   return rows.map((r) => ({ key: r.key, cost: toCostString(r.cost), requests: Number(r.requests) }));
@@ -218,11 +200,11 @@ export interface TopOrganisation {
 /** The organisations with the highest spend over the selected range. */
 export async function getTopOrganisations(actor: Actor, scope: DashboardScope, filters: Filters, limit = 10, now = new Date()): Promise<TopOrganisation[]> {
   const where = rollupWhere(actor, scope, filters);
-  const table = rangeSource(where, filters.from, filters.to, isoDay(now));
+  const source = rollupRangeSource(where, filters.from, filters.to, isoDay(now), ["org_id"], { cost: "cost_usd", requests: "requests" });
   const rows = await query<{ org_id: string; slug: string; name: string; cost: string; requests: string }>(
     `SELECT t.org_id, o.slug, o.name, t.cost::text AS cost, t.requests::text AS requests
-     FROM (SELECT org_id, sum(cost_usd) AS cost, sum(requests) AS requests FROM ${table} ${where.sql}
-           GROUP BY org_id ORDER BY sum(cost_usd) DESC, org_id LIMIT ${where.param(limit)}) t
+     FROM (SELECT org_id, sum(cost) AS cost, sum(requests) AS requests FROM ${source}
+           GROUP BY org_id HAVING sum(requests) > 0 ORDER BY sum(cost) DESC, org_id LIMIT ${where.param(limit)}) t
      JOIN organizations o ON o.id = t.org_id
      ORDER BY t.cost DESC, o.name`,
     where.params,
@@ -242,13 +224,12 @@ export interface TopUser {
 
 /** The end users with the highest spend over the selected range (events without a user are left out). */
 export async function getTopUsers(actor: Actor, scope: DashboardScope, filters: Filters, limit = 10, now = new Date()): Promise<TopUser[]> {
-  const where = rollupWhere(actor, scope, filters);
-  const table = rangeSource(where, filters.from, filters.to, isoDay(now));
-  where.add("user_external_id <> ''");
+  const where = rollupWhere(actor, scope, filters).add("user_external_id <> ''");
+  const source = rollupRangeSource(where, filters.from, filters.to, isoDay(now), ["org_id", "user_external_id"], { cost: "cost_usd", requests: "requests" });
   const rows = await query<{ org_id: string; slug: string; external_id: string; email: string | null; name: string | null; cost: string; requests: string }>(
     `SELECT t.org_id, o.slug, t.user_external_id AS external_id, u.email, u.name, t.cost::text AS cost, t.requests::text AS requests
-     FROM (SELECT org_id, user_external_id, sum(cost_usd) AS cost, sum(requests) AS requests FROM ${table} ${where.sql}
-           GROUP BY org_id, user_external_id ORDER BY sum(cost_usd) DESC, org_id, user_external_id LIMIT ${where.param(limit)}) t
+     FROM (SELECT org_id, user_external_id, sum(cost) AS cost, sum(requests) AS requests FROM ${source}
+           GROUP BY org_id, user_external_id HAVING sum(requests) > 0 ORDER BY sum(cost) DESC, org_id, user_external_id LIMIT ${where.param(limit)}) t
      JOIN organizations o ON o.id = t.org_id
      LEFT JOIN end_users u ON u.org_id = t.org_id AND u.external_id = t.user_external_id
      ORDER BY t.cost DESC, t.user_external_id`,
@@ -293,40 +274,7 @@ export async function hasAnyUsage(actor: Actor, scope: DashboardScope): Promise<
   return rows.length > 0;
 }
 
-export interface Overview {
-  stats: StatCards;
-  costOverTime: Awaited<ReturnType<typeof getCostOverTime>>;
-  previousPeriod: Awaited<ReturnType<typeof getPreviousPeriodCost>>;
-  answers: Answers;
-  byProvider: BreakdownRow[];
-  byCategory: BreakdownRow[];
-  topOrganisations: TopOrganisation[];
-  topUsers: TopUser[];
-  openAlerts: AlertRow[];
-}
-
 /** Days the overview chart shows: the selected range, at most a year (the chart's last 366 days). */
 export function chartDays(filters: Pick<Filters, "from" | "to">): number {
   return Math.min(rangeDays(filters), 366);
-}
-
-/**
- * Every overview widget at once (the page streams them one by one, with the same queries; the
- * benchmark times this). `days` overrides the chart's length (default: the selected range).
- */
-export async function getOverview(actor: Actor, scope: DashboardScope, filters: Filters, options: { days?: number; now?: Date } = {}): Promise<Overview> {
-  const days = options.days ?? chartDays(filters);
-  const daily = loadDailyProviderTotals(actor, scope, filters, overviewDailyRanges(filters, days, options.now));
-  const [stats, costOverTime, previousPeriod, answers, byProvider, byCategory, topOrganisations, topUsers, openAlerts] = await Promise.all([
-    daily.then((d) => getStatCards(actor, scope, filters, options.now, d)),
-    daily.then((d) => getCostOverTime(actor, scope, filters, days, d)),
-    daily.then((d) => getPreviousPeriodCost(actor, scope, filters, days, d)),
-    getAnswers(actor, scope, filters, options.now),
-    getCostBreakdown(actor, scope, filters, "provider", options.now),
-    getCostBreakdown(actor, scope, filters, "category", options.now),
-    getTopOrganisations(actor, scope, filters, 10, options.now),
-    getTopUsers(actor, scope, filters, 10, options.now),
-    getOpenAlerts(actor, scope),
-  ]);
-  return { stats, costOverTime, previousPeriod, answers, byProvider, byCategory, topOrganisations, topUsers, openAlerts };
 }
