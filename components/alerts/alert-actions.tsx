@@ -19,7 +19,7 @@ export function AlertActions({ alertId, status, label }: { alertId: string; stat
           <form action={acknowledge}>
             <input type="hidden" name="alertId" value={alertId} />
             <Button type="submit" size="sm" variant="secondary" disabled={acknowledging} aria-label={`Acknowledge: ${label}`}>
-              Acknowledge
+              {acknowledging ? "Acknowledging…" : "Acknowledge"}
             </Button>
           </form>
         ) : null}

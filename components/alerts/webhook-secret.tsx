@@ -38,7 +38,7 @@ export function RotateWebhookSecret({ orgId, hasSecret }: { orgId: string; hasSe
             Cancel
           </Button>
           <Button type="submit" disabled={pending}>
-            {hasSecret ? "Rotate" : "Create"}
+            {pending ? (hasSecret ? "Rotating…" : "Creating…") : hasSecret ? "Rotate" : "Create"}
           </Button>
         </form>
       </Dialog>

@@ -29,8 +29,9 @@ export function PeriodHistoryTable({ history }: { history: PeriodHistoryView[] }
             const used = percentOf(p.spentUsd, dec(p.limitUsd));
             return (
               <tr key={`${p.archived ? "a" : "c"}${p.periodStart}`} className="border-t border-border">
-                <td className="py-2 pr-4 whitespace-nowrap">
-                  {day(p.periodStart) === lastDay(p.periodEnd) ? day(p.periodStart) : `${day(p.periodStart)} – ${lastDay(p.periodEnd)}`}{" "}
+                {/* On phones the period wraps (dates, then its kind) so every figure fits beside it. */}
+                <td className="py-2 pr-4 sm:whitespace-nowrap">
+                  {day(p.periodStart) === lastDay(p.periodEnd) ? day(p.periodStart) : <>{day(p.periodStart)} –<wbr /> {lastDay(p.periodEnd)}</>}{" "}
                   <span className="text-xs text-muted">{p.period}</span>
                   {p.archived ? (
                     <span className="ml-1">

@@ -4,11 +4,20 @@ import { CartesianGrid, ComposedChart, Line, ReferenceLine, ResponsiveContainer,
 import type { SpendPoint } from "@/lib/budgets/spend-series";
 import { formatUsd } from "@/lib/money";
 import { chartColor } from "@/components/charts/chart-colors";
+import { EmptyState } from "@/components/ui/card";
 
 const axisTick = { fill: "var(--muted)", fontSize: 12 };
 
 /** Cumulative spend over the budget period, the projection to its end (dashed) and the limit (red line). */
 export function BudgetSpendChart({ points, capUsd, label }: { points: SpendPoint[]; capUsd: string; label: string }) {
+  // A flat line at zero says less than a sentence does.
+  if (!points.some((p) => (p.spent ?? 0) > 0)) {
+    return (
+      <div className="mb-4">
+        <EmptyState title="No spend yet in this period">The chart of spend against the limit starts with the first priced event.</EmptyState>
+      </div>
+    );
+  }
   const cap = Number(capUsd);
   const tooltip = ({ active, payload }: { active?: boolean; payload?: ReadonlyArray<{ payload?: unknown }> }) => {
     const p = payload?.[0]?.payload as SpendPoint | undefined;

@@ -17,6 +17,8 @@ function Change({ current, previous }: { current: string; previous: string }) {
   );
 }
 
+// On phones the tables keep the name and the figures that answer the question (cost and share, or
+// error rate and latency); the other columns appear from the sm breakpoint.
 function Scroll({ label, children }: { label: string; children: React.ReactNode }) {
   return (
     <div className="overflow-x-auto" tabIndex={0} role="region" aria-label={label}>
@@ -36,7 +38,7 @@ export function CostAnswerTable({ rows, dimension, hrefFor, previousLabel }: { r
         <thead className="text-muted">
           <tr>
             <th scope="col" className={th}>{dimension === "model" ? "Model" : "Project"}</th>
-            <th scope="col" className={`${th} text-right`}>Requests</th>
+            <th scope="col" className={`${th} hidden text-right sm:table-cell`}>Requests</th>
             <th scope="col" className={`${th} hidden text-right sm:table-cell`}>Tokens</th>
             <th scope="col" className={`${th} text-right`}>Cost</th>
             <th scope="col" className={`${th} text-right`}>Share</th>
@@ -46,7 +48,7 @@ export function CostAnswerTable({ rows, dimension, hrefFor, previousLabel }: { r
         <tbody>
           {rows.map((r) => (
             <tr key={r.key} className="border-t border-border">
-              <td className={`${td} max-w-[14rem]`}>
+              <td className={`${td} max-w-[10rem] sm:max-w-[14rem]`}>
                 <Link href={hrefFor(r)} className="block truncate font-medium text-accent underline-offset-2 hover:underline">
                   {dimension === "model" ? (
                     <>
@@ -58,7 +60,7 @@ export function CostAnswerTable({ rows, dimension, hrefFor, previousLabel }: { r
                   )}
                 </Link>
               </td>
-              <td className={`${td} text-right tabular-nums`}>{int(r.requests)}</td>
+              <td className={`${td} hidden text-right tabular-nums sm:table-cell`}>{int(r.requests)}</td>
               <td className={`${td} hidden text-right tabular-nums sm:table-cell`}>{int(r.tokens)}</td>
               <td className={`${td} text-right`}>
                 <Money value={r.costUsd} cents />
@@ -86,9 +88,15 @@ export function PerformanceTable({ rows, hrefFor }: { rows: AnswerRow[]; hrefFor
         <thead className="text-muted">
           <tr>
             <th scope="col" className={th}>Provider / model</th>
-            <th scope="col" className={`${th} text-right`}>Requests</th>
-            <th scope="col" className={`${th} text-right`}>Error rate</th>
-            <th scope="col" className={`${th} text-right`}>Avg latency</th>
+            <th scope="col" className={`${th} hidden text-right sm:table-cell`}>Requests</th>
+            <th scope="col" className={`${th} text-right`}>
+              <span className="sm:hidden">Errors</span>
+              <span className="hidden sm:inline">Error rate</span>
+            </th>
+            <th scope="col" className={`${th} text-right`}>
+              <span className="sm:hidden">Latency</span>
+              <span className="hidden sm:inline">Avg latency</span>
+            </th>
             <th scope="col" className={`${th} hidden text-right sm:table-cell`}>Cost / 1k req.</th>
           </tr>
         </thead>
@@ -97,13 +105,13 @@ export function PerformanceTable({ rows, hrefFor }: { rows: AnswerRow[]; hrefFor
             const rate = r.requests > 0 ? (r.failures * 100) / r.requests : 0;
             return (
               <tr key={r.key} className="border-t border-border">
-                <td className={`${td} max-w-[14rem]`}>
+                <td className={`${td} max-w-[10rem] sm:max-w-[14rem]`}>
                   <Link href={hrefFor(r, false)} className="block truncate font-medium text-accent underline-offset-2 hover:underline">
                     <span className="text-muted">{r.provider || "—"}/</span>
                     {r.model || "(none)"}
                   </Link>
                 </td>
-                <td className={`${td} text-right tabular-nums`}>{int(r.requests)}</td>
+                <td className={`${td} hidden text-right tabular-nums sm:table-cell`}>{int(r.requests)}</td>
                 <td className={`${td} text-right tabular-nums`}>
                   {r.failures > 0 ? (
                     <Link href={hrefFor(r, true)} className={`underline underline-offset-2 ${rate >= 5 ? "text-danger" : "text-foreground"}`} title={`${int(r.failures)} failed; show them`}>

@@ -30,20 +30,21 @@ function ChangeLine({ current, previous, comparison }: { current: string; previo
 /** Spend today / this week / this month / all time, and the month-end projection. */
 export function StatCards({ cards, projection }: { cards: StatCardView[]; projection: MonthEndProjection }) {
   return (
-    <div className="grid grid-cols-1 gap-4 sm:grid-cols-2 xl:grid-cols-5">
+    // Two cards a row from phones up (one a row made the overview five screens of cards), the projection across both.
+    <div className="grid grid-cols-2 gap-3 sm:gap-4 xl:grid-cols-5">
       {cards.map((c) => (
-        <section key={c.key} className="min-w-0 rounded-lg border border-border bg-surface p-4 shadow-sm" data-testid={`stat-${c.key}`} aria-label={c.label}>
+        <section key={c.key} className="min-w-0 rounded-lg border border-border bg-surface p-3 shadow-sm sm:p-4" data-testid={`stat-${c.key}`} aria-label={c.label}>
           <h2 className="text-sm font-medium text-muted">{c.label}</h2>
-          <p className="mt-1 text-2xl font-semibold tracking-tight">
+          <p className="mt-1 text-xl font-semibold tracking-tight break-words sm:text-2xl">
             <Money value={c.costUsd} />
           </p>
           <p className="text-xs text-muted">{c.requests.toLocaleString("en-US")} requests</p>
           <ChangeLine current={c.costUsd} previous={c.previousCostUsd} comparison={c.comparison} />
         </section>
       ))}
-      <section className="min-w-0 rounded-lg border border-accent/40 bg-accent/5 p-4 shadow-sm" data-testid="stat-projection" aria-label="Month-end projection">
+      <section className="col-span-2 min-w-0 rounded-lg border border-accent/40 bg-accent/5 p-3 shadow-sm sm:p-4 xl:col-span-1" data-testid="stat-projection" aria-label="Month-end projection">
         <h2 className="text-sm font-medium text-muted">Month-end projection</h2>
-        <p className="mt-1 text-2xl font-semibold tracking-tight">
+        <p className="mt-1 text-xl font-semibold tracking-tight break-words sm:text-2xl">
           <Money value={projection.projected} />
         </p>
         <p className="mt-1 text-xs text-muted">

@@ -1,6 +1,7 @@
 "use client";
 
 import { useActionState, useState } from "react";
+import { CellLabel, stackedBody, stackedHead, stackedRow, stackedTable, stackedWide } from "@/components/ui/stacked-table";
 import { Dialog } from "@/components/ui/dialog";
 import { revokeApiKeyAction } from "@/app/(console)/keys/actions";
 import { Button } from "@/components/ui/button";
@@ -39,9 +40,9 @@ const when = (iso: string | null) => (iso ? iso.slice(0, 16).replace("T", " ") :
 /** `now` (ISO, from the server) decides which keys show as expired. */
 export function ApiKeysTable({ orgId, keys, now }: { orgId: string; keys: ApiKeyView[]; now: string }) {
   return (
-    <div className="overflow-x-auto">
-      <table className="w-full text-left text-sm">
-        <thead className="text-muted">
+    <div className="md:overflow-x-auto">
+      <table className={stackedTable}>
+        <thead className={`${stackedHead} text-muted`}>
           <tr>
             <th scope="col" className="py-2 pr-4 font-medium">Name</th>
             <th scope="col" className="py-2 pr-4 font-medium">Prefix</th>
@@ -51,20 +52,30 @@ export function ApiKeysTable({ orgId, keys, now }: { orgId: string; keys: ApiKey
             <th scope="col" className="py-2 font-medium">Status</th>
           </tr>
         </thead>
-        <tbody>
+        <tbody className={stackedBody}>
           {keys.map((k) => (
-            <tr key={k.id} className="border-t border-border" data-testid={`key-${k.prefix}`}>
-              <td className="py-2 pr-4">
+            <tr key={k.id} className={stackedRow} data-testid={`key-${k.prefix}`}>
+              <td className={`${stackedWide} md:py-2 md:pr-4`}>
                 <div className="font-medium">{k.name}</div>
                 <div className="text-xs text-muted">
                   created {when(k.createdAt)}
                   {k.createdBy ? ` by ${k.createdBy}` : ""}
                 </div>
               </td>
-              <td className="py-2 pr-4 font-mono text-xs">{k.prefix}</td>
-              <td className="py-2 pr-4">{k.projectKey ?? "—"}</td>
-              <td className="py-2 pr-4 whitespace-nowrap">{k.lastUsedAt ? when(k.lastUsedAt) : <span className="text-muted">never</span>}</td>
-              <td className="py-2 pr-4 whitespace-nowrap">
+              <td className="md:py-2 md:pr-4">
+                <CellLabel>Prefix</CellLabel>
+                <span className="font-mono text-xs">{k.prefix}</span>
+              </td>
+              <td className="break-words md:py-2 md:pr-4">
+                <CellLabel>Project</CellLabel>
+                {k.projectKey ?? "—"}
+              </td>
+              <td className="md:py-2 md:pr-4 md:whitespace-nowrap">
+                <CellLabel>Last used (UTC)</CellLabel>
+                {k.lastUsedAt ? when(k.lastUsedAt) : <span className="text-muted">never</span>}
+              </td>
+              <td className="md:py-2 md:pr-4 md:whitespace-nowrap">
+                <CellLabel>Expires (UTC)</CellLabel>
                 {k.expiresAt ? (
                   <>
                     {when(k.expiresAt)} {k.expiresAt <= now ? <Badge tone="warning">expired</Badge> : null}
@@ -73,7 +84,7 @@ export function ApiKeysTable({ orgId, keys, now }: { orgId: string; keys: ApiKey
                   <span className="text-muted">never</span>
                 )}
               </td>
-              <td className="py-2">{k.revokedAt ? <Badge tone="danger">revoked</Badge> : <RevokeButton orgId={orgId} prefix={k.prefix} />}</td>
+              <td className={`${stackedWide} md:py-2`}>{k.revokedAt ? <Badge tone="danger">revoked</Badge> : <RevokeButton orgId={orgId} prefix={k.prefix} />}</td>
             </tr>
           ))}
         </tbody>

@@ -3,7 +3,7 @@
 import Link, { useLinkStatus } from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { signOut } from "next-auth/react";
-import { useEffect, useRef, useState, type ReactNode } from "react";
+import { useEffect, useRef, useState, useTransition, type ReactNode } from "react";
 import { visibleNavItems } from "./nav-items";
 import { ThemeToggle } from "./theme-toggle";
 
@@ -31,6 +31,8 @@ export function ConsoleShell({
   const search = useSearchParams();
   const router = useRouter();
   const [menuOpen, setMenuOpen] = useState(false);
+  // Pending while the switched organisation's page loads, so the Switch button shows it.
+  const [switching, startSwitch] = useTransition();
   const menuButton = useRef<HTMLButtonElement>(null);
   const selectedSlug = search.get("org") ?? "";
   // The mobile menu closes on Escape and gives focus back to its button.
@@ -57,7 +59,7 @@ export function ConsoleShell({
     // Ids in a detail page belong to the previous organisation; go back to the list.
     const base = pathname.split("/").slice(0, 2).join("/") || "/";
     const qs = params.toString();
-    router.push(`${base}${qs ? `?${qs}` : ""}`);
+    startSwitch(() => router.push(`${base}${qs ? `?${qs}` : ""}`));
   }
 
   const nav = (
@@ -112,6 +114,7 @@ export function ConsoleShell({
               selectedSlug={selected?.slug ?? ""}
               allowAll={isSuperAdmin && allowsAll}
               onSwitch={switchOrg}
+              pending={switching}
             />
           ) : selected ? (
             <span className="text-sm text-muted">{selected.name}</span>
@@ -130,7 +133,7 @@ export function ConsoleShell({
             </button>
           </div>
           {menuOpen ? (
-            <div id="mobile-nav" className="w-full lg:hidden">
+            <div id="mobile-nav" className="order-last w-full lg:hidden">
               {nav}
             </div>
           ) : null}
@@ -144,14 +147,15 @@ export function ConsoleShell({
 }
 
 /**
+ * On phones the switcher takes a row of its own under the menu button and the account buttons.
  * The organisation switcher changes the page only when confirmed (the Switch button or Enter), so
  * moving through the list with the keyboard does not navigate on every option.
  */
-function OrgSwitcher({ orgs, selectedSlug, allowAll, onSwitch }: { orgs: ShellOrg[]; selectedSlug: string; allowAll: boolean; onSwitch: (slug: string) => void }) {
+function OrgSwitcher({ orgs, selectedSlug, allowAll, onSwitch, pending }: { orgs: ShellOrg[]; selectedSlug: string; allowAll: boolean; onSwitch: (slug: string) => void; pending: boolean }) {
   const [choice, setChoice] = useState(selectedSlug);
   return (
     <form
-      className="flex items-center gap-2 text-sm"
+      className="order-last flex w-full items-center gap-2 text-sm sm:order-none sm:w-auto"
       aria-label="Organisation switcher"
       onSubmit={(e) => {
         e.preventDefault();
@@ -161,7 +165,7 @@ function OrgSwitcher({ orgs, selectedSlug, allowAll, onSwitch }: { orgs: ShellOr
       <label htmlFor="org-switcher" className="text-muted">
         Organisation
       </label>
-      <select id="org-switcher" value={choice} onChange={(e) => setChoice(e.target.value)} className="max-w-[10rem] rounded-md border border-border bg-surface px-2 py-1 text-sm sm:max-w-[14rem]">
+      <select id="org-switcher" value={choice} onChange={(e) => setChoice(e.target.value)} className="min-w-0 flex-1 rounded-md border border-border bg-surface px-2 py-1 text-sm sm:max-w-[14rem] sm:flex-none">
         {allowAll ? <option value="">All organisations</option> : null}
         {orgs.map((o) => (
           <option key={o.slug} value={o.slug}>
@@ -169,8 +173,8 @@ function OrgSwitcher({ orgs, selectedSlug, allowAll, onSwitch }: { orgs: ShellOr
           </option>
         ))}
       </select>
-      <button type="submit" disabled={choice === selectedSlug} className="rounded-md border border-border px-2 py-1 text-sm font-medium enabled:hover:bg-surface-muted disabled:opacity-50">
-        Switch
+      <button type="submit" disabled={choice === selectedSlug || pending} className="rounded-md border border-border px-2 py-1 text-sm font-medium enabled:hover:bg-surface-muted disabled:opacity-50">
+        {pending ? "Switching…" : "Switch"}
       </button>
     </form>
   );

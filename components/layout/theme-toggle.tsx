@@ -21,7 +21,9 @@ export function ThemeToggle() {
 
   return (
     <button type="button" onClick={toggle} aria-pressed={dark} className="rounded-md border border-border px-3 py-1 text-sm hover:bg-surface-muted">
-      {dark ? "Light mode" : "Dark mode"}
+      {/* "Light" / "Dark" on phones, where the header row is short; the name stays "… mode". */}
+      {dark ? "Light" : "Dark"}
+      <span className="sr-only sm:not-sr-only"> mode</span>
     </button>
   );
 }

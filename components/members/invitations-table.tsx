@@ -12,7 +12,7 @@ function RevokeForm({ invitation }: { invitation: InvitationRow }) {
     <form action={action}>
       <input type="hidden" name="id" value={invitation.id} />
       <Button type="submit" size="sm" variant="ghost" disabled={pending} aria-label={`Withdraw the invitation of ${invitation.email}`}>
-        Withdraw
+        {pending ? "Withdrawing…" : "Withdraw"}
       </Button>
       {state.message && !state.ok ? <FormMessage state={state} /> : null}
     </form>

@@ -3,8 +3,9 @@
 import { useActionState } from "react";
 import { setAccountDisabledAction, setMemberRoleAction } from "@/app/(console)/members/actions";
 import { Button } from "@/components/ui/button";
-import { Badge } from "@/components/ui/card";
+import { Badge, EmptyState } from "@/components/ui/card";
 import { FormMessage } from "@/components/ui/form-message";
+import { CellLabel, stackedBody, stackedHead, stackedRow, stackedTable, stackedWide } from "@/components/ui/stacked-table";
 import type { MemberRow } from "@/lib/server/accounts";
 
 export type MemberView = MemberRow;
@@ -29,7 +30,7 @@ function RoleForm({ orgId, member, canManageOwners }: { orgId: string; member: M
         <option value="none">remove</option>
       </select>
       <Button type="submit" size="sm" variant="secondary" disabled={pending || locked}>
-        Save
+        {pending ? "Saving…" : "Save"}
       </Button>
       {state.message && !state.ok ? <FormMessage state={state} /> : null}
     </form>
@@ -43,7 +44,7 @@ function DisableForm({ member }: { member: MemberView }) {
       <input type="hidden" name="email" value={member.email} />
       <input type="hidden" name="disabled" value={member.disabled ? "false" : "true"} />
       <Button type="submit" size="sm" variant={member.disabled ? "secondary" : "ghost"} disabled={pending}>
-        {member.disabled ? "Enable" : "Disable"}
+        {pending ? (member.disabled ? "Enabling…" : "Disabling…") : member.disabled ? "Enable" : "Disable"}
       </Button>
       {state.message && !state.ok ? <FormMessage state={state} /> : null}
     </form>
@@ -61,10 +62,11 @@ export function MembersTable({
   canManageOwners: boolean;
   selfEmail: string;
 }) {
+  if (members.length === 0) return <EmptyState title="No members yet">Add someone with the form; a person without an account gets an invitation link.</EmptyState>;
   return (
-    <div className="overflow-x-auto">
-      <table className="w-full text-left text-sm">
-        <thead className="text-muted">
+    <div className="md:overflow-x-auto">
+      <table className={stackedTable}>
+        <thead className={`${stackedHead} text-muted`}>
           <tr>
             <th scope="col" className="py-2 pr-4 font-medium">Member</th>
             <th scope="col" className="py-2 pr-4 font-medium">Role</th>
@@ -72,19 +74,23 @@ export function MembersTable({
             <th scope="col" className="py-2 font-medium">Access</th>
           </tr>
         </thead>
-        <tbody>
+        <tbody className={stackedBody}>
           {members.map((m) => (
-            <tr key={m.accountId} className="border-t border-border align-top">
-              <td className="py-2 pr-4">
+            <tr key={m.accountId} className={`${stackedRow} align-top`}>
+              <td className={`${stackedWide} min-w-0 break-words md:py-2 md:pr-4`}>
                 <div className="font-medium">{m.email}</div>
                 {m.name ? <div className="text-xs text-muted">{m.name}</div> : null}
                 {m.disabled ? <Badge tone="danger">disabled</Badge> : null}
               </td>
-              <td className="py-2 pr-4">
+              <td className={`${stackedWide} md:py-2 md:pr-4`}>
+                <CellLabel>Role</CellLabel>
                 <RoleForm orgId={orgId} member={m} canManageOwners={canManageOwners} />
               </td>
-              <td className="py-2 pr-4 whitespace-nowrap">{m.lastLoginAt ? m.lastLoginAt.slice(0, 16).replace("T", " ") : "never"}</td>
-              <td className="py-2">{canManageOwners && m.email !== selfEmail ? <DisableForm member={m} /> : null}</td>
+              <td className="md:py-2 md:pr-4 md:whitespace-nowrap">
+                <CellLabel>Last sign-in (UTC)</CellLabel>
+                {m.lastLoginAt ? m.lastLoginAt.slice(0, 16).replace("T", " ") : "never"}
+              </td>
+              <td className="self-end md:py-2">{canManageOwners && m.email !== selfEmail ? <DisableForm member={m} /> : null}</td>
             </tr>
           ))}
         </tbody>

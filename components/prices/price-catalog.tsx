@@ -19,10 +19,10 @@ const rates = (r: RatesJson) =>
     .join(", ");
 
 /** Long-context tiers and service-tier prices of a version, one line each. */
-function TierLines({ p }: { p: PriceVersionView }) {
+function TierLines({ p, testId = true }: { p: PriceVersionView; testId?: boolean }) {
   if (!p.tiers && !p.serviceTiers) return null;
   return (
-    <ul className="mt-0.5 space-y-0.5 text-xs text-muted" data-testid="price-tiers">
+    <ul className="mt-0.5 space-y-0.5 text-xs text-muted" data-testid={testId ? "price-tiers" : undefined}>
       {(p.tiers ?? []).map((t) => (
         <li key={t.above_input_tokens}>
           above {t.above_input_tokens.toLocaleString("en-US")} input tokens: {rates(t)}
@@ -47,7 +47,9 @@ export function PriceCatalog({ prices }: { prices: PriceVersionView[] }) {
     groups.set(k, [...(groups.get(k) ?? []), p]);
   }
   return (
-    <div className="overflow-x-auto">
+    <>
+      <PriceCards groups={groups} />
+      <div className="hidden overflow-x-auto md:block">
       <table className="w-full min-w-[44rem] text-left text-sm">
         <caption className="sr-only">Price catalog, USD per million tokens</caption>
         <thead className="text-muted">
@@ -92,6 +94,52 @@ export function PriceCatalog({ prices }: { prices: PriceVersionView[] }) {
           </tbody>
         ))}
       </table>
-    </div>
+      </div>
+    </>
+  );
+}
+
+const rateFields: [keyof PriceVersionView, string][] = [
+  ["inputPerMtok", "Input"],
+  ["cachedInputPerMtok", "Cached input"],
+  ["cacheWritePerMtok", "Cache write"],
+  ["cacheWrite1hPerMtok", "1h write"],
+  ["outputPerMtok", "Output"],
+  ["perRequest", "Per request"],
+];
+
+/** Phones: one card per provider + model with only the rates it has, instead of an eight-column table. */
+function PriceCards({ groups }: { groups: Map<string, PriceVersionView[]> }) {
+  return (
+    <ul className="divide-y divide-border md:hidden" aria-label="Price catalog, USD per million tokens">
+      {[...groups.entries()].map(([key, versions]) => (
+        <li key={key} className="space-y-2 py-3 text-sm">
+          <p className="break-words">
+            <span className="font-medium">{versions[0].provider}</span> / {versions[0].model}
+            {versions[0].aliases.length ? <span className="block text-xs text-muted">aliases: {versions[0].aliases.join(", ")}</span> : null}
+          </p>
+          {versions.map((p, i) => (
+            <div key={p.id} className={i > 0 ? "border-l-2 border-border pl-3 text-muted" : ""}>
+              <p className="text-xs">
+                {i > 0 ? "Earlier version, from " : "From "}
+                {day(p.effectiveFrom)} {p.current ? <Badge tone="success">current</Badge> : new Date(p.effectiveFrom) > new Date() ? <Badge tone="accent">scheduled</Badge> : null}
+                {p.source !== "seed" && p.source !== "bundled" ? <span className="ml-1 text-muted">({p.source})</span> : null}
+              </p>
+              <dl className="mt-1 grid grid-cols-3 gap-x-3 gap-y-1">
+                {rateFields
+                  .filter(([f]) => p[f] !== null)
+                  .map(([f, label]) => (
+                    <div key={f} className="min-w-0">
+                      <dt className="text-xs text-muted">{label}</dt>
+                      <dd className="tabular-nums">${String(p[f])}</dd>
+                    </div>
+                  ))}
+              </dl>
+              <TierLines p={p} testId={false} />
+            </div>
+          ))}
+        </li>
+      ))}
+    </ul>
   );
 }

@@ -43,8 +43,10 @@ function Split({ split }: { split: SplitRow[] }) {
 /** The bills:reconcile table, rows in the order given (worst gaps first), with causes and the token split. */
 export function ReconciliationTable({ rows, orgSlug }: { rows: ReconcileRow[]; orgSlug: string }) {
   return (
-    // `relative`: absolutely positioned descendants scroll with the table instead of widening the page.
-    <div className="relative overflow-x-auto">
+    <>
+      <ReconciliationCards rows={rows} orgSlug={orgSlug} />
+      {/* `relative`: absolutely positioned descendants scroll with the table instead of widening the page. */}
+      <div className="relative hidden overflow-x-auto md:block">
       <table className="w-full min-w-[56rem] text-sm" data-testid="reconciliation-table">
         <thead className="border-b border-border text-left text-xs text-muted">
           <tr>
@@ -82,17 +84,7 @@ export function ReconciliationTable({ rows, orgSlug }: { rows: ReconcileRow[]; o
                   <Badge tone={TONE[r.status]}>{r.status}</Badge>
                 </td>
                 <td className="px-2 py-2 text-xs">
-                  {r.causes.length ? (
-                    <ul className="space-y-1">
-                      {r.causes.map((c) => (
-                        <li key={c.code + c.message} data-cause={c.code}>
-                          {c.message}
-                        </li>
-                      ))}
-                    </ul>
-                  ) : (
-                    <span className="text-muted">{r.status === "ok" ? "Within tolerance" : "—"}</span>
-                  )}
+                  <Causes row={r} />
                   {r.split.length ? (
                     <details className="mt-1">
                       <summary className="cursor-pointer text-muted hover:text-foreground">Split by token type</summary>
@@ -105,6 +97,74 @@ export function ReconciliationTable({ rows, orgSlug }: { rows: ReconcileRow[]; o
           })}
         </tbody>
       </table>
-    </div>
+      </div>
+    </>
+  );
+}
+
+function Causes({ row }: { row: ReconcileRow }) {
+  return row.causes.length ? (
+    <ul className="space-y-1">
+      {row.causes.map((c) => (
+        <li key={c.code + c.message} data-cause={c.code}>
+          {c.message}
+        </li>
+      ))}
+    </ul>
+  ) : (
+    <span className="text-muted">{row.status === "ok" ? "Within tolerance" : "—"}</span>
+  );
+}
+
+/** Phones: one card per row (day, provider and model, the three amounts, the cause) instead of an eight-column table. */
+function ReconciliationCards({ rows, orgSlug }: { rows: ReconcileRow[]; orgSlug: string }) {
+  return (
+    <ul className="divide-y divide-border md:hidden" aria-label="Billed and tracked by day and model">
+      {rows.map((r) => {
+        const models = r.trackedModels.length ? r.trackedModels : [r.model];
+        return (
+          <li key={`${r.date}|${r.provider}|${r.model}`} className="space-y-2 py-3 text-sm">
+            <div className="flex flex-wrap items-center gap-x-2 gap-y-1">
+              <span className="tabular-nums">{r.date}</span>
+              <span>{r.provider}</span>
+              <span className="font-mono text-xs break-all">{r.model}</span>
+              <Badge tone={TONE[r.status]}>{r.status}</Badge>
+            </div>
+            <dl className="grid grid-cols-3 gap-2">
+              {(
+                [
+                  ["Billed", r.billedUsd],
+                  ["Tracked", r.trackedUsd],
+                  ["Difference", r.differenceUsd],
+                ] as const
+              ).map(([label, value]) => (
+                <div key={label} className="min-w-0">
+                  <dt className="text-xs text-muted">{label}</dt>
+                  <dd className="tabular-nums" title={`$${value}`}>{formatUsd(value)}</dd>
+                </div>
+              ))}
+            </dl>
+            <div className="text-xs">
+              <Causes row={r} />
+            </div>
+            <div className="flex flex-wrap gap-x-3 text-xs">
+              {models.map((m) => (
+                <Link key={m} href={usageHref(r, m, orgSlug)} className="text-accent underline underline-offset-2">
+                  {models.length > 1 ? `events (${m})` : "events"}
+                </Link>
+              ))}
+            </div>
+            {r.split.length ? (
+              <details className="text-xs">
+                <summary className="cursor-pointer text-muted hover:text-foreground">Split by token type</summary>
+                <div className="overflow-x-auto">
+                  <Split split={r.split} />
+                </div>
+              </details>
+            ) : null}
+          </li>
+        );
+      })}
+    </ul>
   );
 }

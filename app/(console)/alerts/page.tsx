@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { Suspense } from "react";
 import { z } from "zod";
 import { Card, EmptyState, PageHeader } from "@/components/ui/card";
 import { AlertFilters, type AlertFilterValues } from "@/components/alerts/alert-filters";
@@ -13,6 +14,8 @@ import { autoResolveBudgetAlerts } from "@/lib/server/alerts-auto-resolve";
 import { readableOrgIds } from "@/lib/server/authz";
 import { requireOrgScope } from "@/lib/server/session";
 import { alertTypeSchema } from "@/lib/budgets/schemas";
+import { PageBodySkeleton } from "@/components/ui/skeleton";
+import type { OrgScope } from "@/lib/server/session";
 
 export const metadata: Metadata = { title: "Alerts" };
 
@@ -24,7 +27,28 @@ type AlertsSearch = { org?: string; status?: string; type?: string; severity?: s
 
 export default async function AlertsPage({ searchParams }: { searchParams: Promise<AlertsSearch> }) {
   const search = await searchParams;
-  const { actor, org, role } = await requireOrgScope(search.org, "viewer", { allowAll: true });
+  // The access check answers 404 before anything streams; the lists stream in behind a skeleton.
+  const scope = await requireOrgScope(search.org, "viewer", { allowAll: true });
+  const { org, role } = scope;
+  return (
+    <>
+      <PageHeader
+        title="Alerts"
+        description={
+          org
+            ? `Budget warnings and limits reached, expensive calls and daily spikes of ${org.name}. Each fires once per budget and period, or once a day.`
+            : "Alerts of every organisation. Pick an organisation to change its alert settings."
+        }
+      />
+      <Suspense key={JSON.stringify(search)} fallback={<PageBodySkeleton aside={Boolean(org) && role !== "viewer"} label="Loading alerts" />}>
+        <AlertsBody scope={scope} search={search} />
+      </Suspense>
+    </>
+  );
+}
+
+async function AlertsBody({ scope, search }: { scope: OrgScope; search: AlertsSearch }) {
+  const { actor, org, role } = scope;
   await autoResolveBudgetAlerts(org ? [org.id] : readableOrgIds(actor, "viewer"));
   // Unknown filter values are ignored rather than failing the page.
   const status = statusFilterSchema.parse(search.status ?? "unresolved");
@@ -43,14 +67,6 @@ export default async function AlertsPage({ searchParams }: { searchParams: Promi
 
   return (
     <>
-      <PageHeader
-        title="Alerts"
-        description={
-          org
-            ? `Budget warnings and limits reached, expensive calls and daily spikes of ${org.name}. Each fires once per budget and period, or once a day.`
-            : "Alerts of every organisation. Pick an organisation to change its alert settings."
-        }
-      />
       <div className={`grid grid-cols-1 gap-6 ${settings ? "lg:grid-cols-[minmax(0,1fr)_20rem]" : ""}`}>
         <div className="min-w-0 space-y-6">
           <Card>

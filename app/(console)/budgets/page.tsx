@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { Suspense } from "react";
 import type { BudgetWithOrg } from "@/lib/server/budgets";
 import { Card, EmptyState, PageHeader } from "@/components/ui/card";
 import { BudgetsList } from "@/components/budgets/budgets-list";
@@ -6,13 +7,32 @@ import { CreateBudgetForm } from "@/components/budgets/create-budget-form";
 import { listBudgetsInScope } from "@/lib/server/budgets";
 import { autoResolveBudgetAlerts } from "@/lib/server/alerts-auto-resolve";
 import { readableOrgIds } from "@/lib/server/authz";
-import { requireOrgScope } from "@/lib/server/session";
+import { PageBodySkeleton } from "@/components/ui/skeleton";
+import { requireOrgScope, type OrgScope } from "@/lib/server/session";
 
 export const metadata: Metadata = { title: "Budgets" };
 
 export default async function BudgetsPage({ searchParams }: { searchParams: Promise<{ org?: string }> }) {
   const { org: slug } = await searchParams;
-  const { actor, org, role } = await requireOrgScope(slug, "viewer", { allowAll: true, path: "/budgets" });
+  // The access check answers 404 before anything streams; the budgets stream in behind a skeleton.
+  const scope = await requireOrgScope(slug, "viewer", { allowAll: true, path: "/budgets" });
+  return (
+    <Suspense
+      key={scope.org?.id ?? ""}
+      fallback={
+        <>
+          <PageHeader title="Budgets" />
+          <PageBodySkeleton aside={Boolean(scope.org) && scope.role !== "viewer"} label="Loading budgets" />
+        </>
+      }
+    >
+      <BudgetsBody scope={scope} />
+    </Suspense>
+  );
+}
+
+async function BudgetsBody({ scope }: { scope: OrgScope }) {
+  const { actor, org, role } = scope;
   await autoResolveBudgetAlerts(org ? [org.id] : readableOrgIds(actor, "viewer"));
   if (!org && role === "super_admin") return <AllBudgets budgets={await listBudgetsInScope(actor, null)} />;
   if (!org) {

@@ -1,8 +1,11 @@
 import type { Metadata } from "next";
+import { Suspense } from "react";
 import { Card, EmptyState, PageHeader } from "@/components/ui/card";
 import { CreateApiKeyForm } from "@/components/keys/create-api-key-form";
 import { ApiKeysTable } from "@/components/keys/api-keys-table";
 import { listApiKeys } from "@/lib/server/api-keys";
+import { RowsSkeleton } from "@/components/ui/skeleton";
+import type { Actor } from "@/lib/server/authz";
 import { requireOrgScope } from "@/lib/server/session";
 
 export const metadata: Metadata = { title: "API keys" };
@@ -18,7 +21,6 @@ export default async function ApiKeysPage({ searchParams }: { searchParams: Prom
       </>
     );
   }
-  const keys = await listApiKeys(actor, org.id);
   return (
     <>
       <PageHeader
@@ -30,17 +32,26 @@ export default async function ApiKeysPage({ searchParams }: { searchParams: Prom
         }
       />
       <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
-        <Card title={`${keys.length} key${keys.length === 1 ? "" : "s"}`}>
-          {keys.length === 0 ? (
-            <EmptyState title="No API keys yet">Create one to start sending usage events.</EmptyState>
-          ) : (
-            <ApiKeysTable orgId={org.id} keys={keys} now={new Date().toISOString()} />
-          )}
-        </Card>
+        <Suspense key={org.id} fallback={<Card title="Keys"><RowsSkeleton rows={3} label="Loading keys" /></Card>}>
+          <KeysCard actor={actor} orgId={org.id} />
+        </Suspense>
         <Card title="Create API key">
           <CreateApiKeyForm orgId={org.id} />
         </Card>
       </div>
     </>
+  );
+}
+
+async function KeysCard({ actor, orgId }: { actor: Actor; orgId: string }) {
+  const keys = await listApiKeys(actor, orgId);
+  return (
+    <Card title={`${keys.length} key${keys.length === 1 ? "" : "s"}`}>
+      {keys.length === 0 ? (
+        <EmptyState title="No API keys yet">Create one to start sending usage events.</EmptyState>
+      ) : (
+        <ApiKeysTable orgId={orgId} keys={keys} now={new Date().toISOString()} />
+      )}
+    </Card>
   );
 }

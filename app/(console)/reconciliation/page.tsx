@@ -2,6 +2,7 @@
 // billed vs tracked per day, the token-type split, the likely cause per row, and bill upload.
 // Owners/admins of the organisation and super admins; viewers and other organisations get 404.
 import type { Metadata } from "next";
+import { Suspense } from "react";
 import { BilledVsTrackedChart } from "@/components/reconciliation/billed-vs-tracked-chart";
 import { ReconciliationTable } from "@/components/reconciliation/reconciliation-table";
 import { UploadBillForm } from "@/components/reconciliation/upload-bill-form";
@@ -11,7 +12,10 @@ import { parseDateRange, first, type SearchParams } from "@/lib/dashboard/filter
 import { formatUsd, sum } from "@/lib/money";
 import { listBillImports } from "@/lib/server/bills/import-bill";
 import { reconcileBills } from "@/lib/server/bills/reconcile-bills";
+import type { Actor } from "@/lib/server/authz";
 import { requireOrgScope } from "@/lib/server/session";
+import { PageBodySkeleton } from "@/components/ui/skeleton";
+import { CellLabel, stackedBody, stackedHead, stackedTable, stackedWide } from "@/components/ui/stacked-table";
 
 export const metadata: Metadata = { title: "Reconciliation" };
 
@@ -37,11 +41,6 @@ export default async function ReconciliationPage({ searchParams }: { searchParam
     );
   }
   const range = parseDateRange(params, new Date());
-  const [rows, imports] = await Promise.all([reconcileBills(actor, { orgId: org.id, from: range.from, to: range.to }), listBillImports(actor, org.id, 10)]);
-  const ordered = worstFirst(rows);
-  const outside = rows.filter((r) => r.status !== "ok").length;
-  const billed = sum(rows.map((r) => r.billedUsd));
-  const tracked = sum(rows.map((r) => r.trackedUsd));
   return (
     <>
       <PageHeader
@@ -71,6 +70,21 @@ export default async function ReconciliationPage({ searchParams }: { searchParam
           </p>
         ) : null}
       </form>
+      <Suspense key={`${org.id}:${range.from}:${range.to}`} fallback={<PageBodySkeleton aside label="Loading the reconciliation" />}>
+        <ReconciliationBody actor={actor} org={org} range={range} />
+      </Suspense>
+    </>
+  );
+}
+
+async function ReconciliationBody({ actor, org, range }: { actor: Actor; org: { id: string; slug: string }; range: { from: string; to: string } }) {
+  const [rows, imports] = await Promise.all([reconcileBills(actor, { orgId: org.id, from: range.from, to: range.to }), listBillImports(actor, org.id, 10)]);
+  const ordered = worstFirst(rows);
+  const outside = rows.filter((r) => r.status !== "ok").length;
+  const billed = sum(rows.map((r) => r.billedUsd));
+  const tracked = sum(rows.map((r) => r.trackedUsd));
+  return (
+    <>
       <div className="mb-6 grid grid-cols-2 gap-4 lg:grid-cols-4">
         <Stat label="Billed" value={formatUsd(billed)} />
         <Stat label="Tracked" value={formatUsd(tracked)} />
@@ -102,9 +116,9 @@ export default async function ReconciliationPage({ searchParams }: { searchParam
         {imports.length === 0 ? (
           <p className="text-sm text-muted">No bills imported yet.</p>
         ) : (
-          <div className="overflow-x-auto">
-            <table className="w-full text-sm">
-              <thead className="border-b border-border text-left text-xs text-muted">
+          <div className="md:overflow-x-auto">
+            <table className={stackedTable}>
+              <thead className={`${stackedHead} border-b border-border text-left text-xs text-muted`}>
                 <tr>
                   <th scope="col" className="px-2 py-2 font-medium">Imported (UTC)</th>
                   <th scope="col" className="px-2 py-2 font-medium">Provider</th>
@@ -115,18 +129,37 @@ export default async function ReconciliationPage({ searchParams }: { searchParam
                   <th scope="col" className="px-2 py-2 font-medium">By</th>
                 </tr>
               </thead>
-              <tbody>
+              <tbody className={stackedBody}>
                 {imports.map((i) => (
-                  <tr key={i.id} className="border-b border-border">
-                    <td className="px-2 py-2 whitespace-nowrap tabular-nums">{i.importedAt.slice(0, 19).replace("T", " ")}</td>
-                    <td className="px-2 py-2">{i.provider}</td>
-                    <td className="px-2 py-2">
+                  <tr key={i.id} className="grid grid-cols-2 gap-x-4 gap-y-2 border-b border-border py-3 md:table-row md:py-0">
+                    <td className="tabular-nums md:px-2 md:py-2 md:whitespace-nowrap">
+                      <CellLabel>Imported (UTC)</CellLabel>
+                      {i.importedAt.slice(0, 19).replace("T", " ")}
+                    </td>
+                    <td className="md:px-2 md:py-2">
+                      <CellLabel>Provider</CellLabel>
+                      {i.provider}
+                    </td>
+                    <td className={`${stackedWide} min-w-0 break-words md:px-2 md:py-2`}>
+                      <CellLabel>Source</CellLabel>
                       <span>{i.sourceName ?? "—"}</span> <span className="font-mono text-xs text-muted" title={`sha256 ${i.sourceHash}`}>{i.sourceHash.slice(0, 12)}</span>
                     </td>
-                    <td className="px-2 py-2 whitespace-nowrap">{i.firstDay ? (i.firstDay === i.lastDay ? i.firstDay : `${i.firstDay} – ${i.lastDay}`) : "—"}</td>
-                    <td className="px-2 py-2 text-right tabular-nums">{i.lines}</td>
-                    <td className="px-2 py-2 text-right tabular-nums">{formatUsd(i.totalUsd)}</td>
-                    <td className="px-2 py-2">{i.importedBy}</td>
+                    <td className="md:px-2 md:py-2 md:whitespace-nowrap">
+                      <CellLabel>Days</CellLabel>
+                      {i.firstDay ? (i.firstDay === i.lastDay ? i.firstDay : `${i.firstDay} – ${i.lastDay}`) : "—"}
+                    </td>
+                    <td className="tabular-nums md:px-2 md:py-2 md:text-right">
+                      <CellLabel>Lines</CellLabel>
+                      {i.lines}
+                    </td>
+                    <td className="tabular-nums md:px-2 md:py-2 md:text-right">
+                      <CellLabel>Total</CellLabel>
+                      {formatUsd(i.totalUsd)}
+                    </td>
+                    <td className="min-w-0 break-all md:px-2 md:py-2">
+                      <CellLabel>By</CellLabel>
+                      {i.importedBy}
+                    </td>
                   </tr>
                 ))}
               </tbody>

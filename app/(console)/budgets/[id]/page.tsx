@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { Suspense } from "react";
 import { Badge, Card, EmptyState, PageHeader } from "@/components/ui/card";
 import { OverridesTable, PeriodHistoryTable } from "@/components/budgets/budget-history";
 import { budgetCap, budgetState, formatUsd, formatUtc, limitReachedText, scopeLabel } from "@/components/budgets/budget-format";
@@ -8,6 +9,8 @@ import { BudgetActiveToggle, DeleteBudgetButton, EditBudgetForm } from "@/compon
 import { OverrideModal } from "@/components/budgets/override-modal";
 import { UsageBar } from "@/components/budgets/usage-bar";
 import { getBudget, getBudgetDailySpend, type BudgetDetail } from "@/lib/server/budgets";
+import { Skeleton } from "@/components/ui/skeleton";
+import type { Actor } from "@/lib/server/authz";
 import { BudgetSpendChart } from "@/components/budgets/budget-spend-chart";
 import { budgetSpendSeries } from "@/lib/budgets/spend-series";
 import { dec } from "@/lib/money";
@@ -30,9 +33,6 @@ export default async function BudgetPage({ params, searchParams }: { params: Pro
     throw err;
   }
   const { budget, history, overrides } = detail;
-  const daily = await getBudgetDailySpend(actor, id);
-  const lastDay = new Date(Date.parse(budget.periodEnd) - 1).toISOString().slice(0, 10);
-  const points = daily ? budgetSpendSeries(daily, { from: budget.periodStart.slice(0, 10), lastDay, today: new Date().toISOString().slice(0, 10) }, budget.projectedSpendUsd) : null;
   // Flagged before it happens: projected past the cap while the spend is still under it.
   const projectedOver = budget.active && dec(budget.projectedSpendUsd).greaterThan(budgetCap(budget)) && dec(budget.spentUsd).lessThan(budgetCap(budget));
   if (scope?.org && scope.org.id !== budget.orgId) notFound();
@@ -67,7 +67,10 @@ export default async function BudgetPage({ params, searchParams }: { params: Pro
                 {budget.limitReachedAt ? `, reached about ${formatUtc(budget.limitReachedAt)} UTC` : ""}).
               </p>
             ) : null}
-            {points ? <BudgetSpendChart points={points} capUsd={budgetCap(budget).toFixed()} label={`Spend against the limit from ${budget.periodStart.slice(0, 10)} to ${lastDay}, projected to the period end`} /> : null}
+            {/* The budget itself is read above (its absence is a 404); only the chart streams. */}
+            <Suspense key={budget.id} fallback={<Skeleton className="h-56 w-full" label="Loading the spend chart" />}>
+              <SpendChart actor={actor} budget={budget} />
+            </Suspense>
             <UsageBar budget={budget} />
             <dl className="mt-4 grid grid-cols-2 gap-x-6 gap-y-3 text-sm sm:grid-cols-3" data-testid="budget-figures">
               <Figure label="Spent" value={formatUsd(budget.spentUsd)} />
@@ -127,4 +130,12 @@ function Figure({ label, value, testId }: { label: string; value: string; testId
       </dd>
     </div>
   );
+}
+
+async function SpendChart({ actor, budget }: { actor: Actor; budget: BudgetDetail["budget"] }) {
+  const daily = await getBudgetDailySpend(actor, budget.id);
+  if (!daily) return null;
+  const lastDay = new Date(Date.parse(budget.periodEnd) - 1).toISOString().slice(0, 10);
+  const points = budgetSpendSeries(daily, { from: budget.periodStart.slice(0, 10), lastDay, today: new Date().toISOString().slice(0, 10) }, budget.projectedSpendUsd);
+  return <BudgetSpendChart points={points} capUsd={budgetCap(budget).toFixed()} label={`Spend against the limit from ${budget.periodStart.slice(0, 10)} to ${lastDay}, projected to the period end`} />;
 }
