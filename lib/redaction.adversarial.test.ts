@@ -39,13 +39,19 @@ describe("redaction of adversarial 5 MiB inputs runs in linear time", () => {
     const unit = "a.b-eyJ@1 ";
     const small = unit.repeat(50_000);
     const large = unit.repeat(200_000);
+    // The fastest of five runs each: a busy machine (GC, another process) only ever adds time.
+    const fastest = (text: string) => {
+      let best = Infinity;
+      for (let i = 0; i < 5; i++) {
+        const t = performance.now();
+        redactString(text);
+        best = Math.min(best, performance.now() - t);
+      }
+      return best;
+    };
     redactString(small);
-    const t1 = performance.now();
-    redactString(small);
-    const smallMs = performance.now() - t1;
-    const t2 = performance.now();
-    redactString(large);
-    const largeMs = performance.now() - t2;
+    const smallMs = fastest(small);
+    const largeMs = fastest(large);
     expect(largeMs).toBeLessThan(Math.max(smallMs, 5) * 10);
   });
 });
