@@ -19,8 +19,11 @@ export interface CliResult {
 }
 
 export interface TestCli {
-  /** Runs `spendline <args>` to its end with `env` on top; a failure is a non-zero code, not a throw. */
-  cli(args: string[], env?: Record<string, string>): Promise<CliResult>;
+  /**
+   * Runs `spendline <args>` to its end with `env` on top; a failure is a non-zero code, not a throw.
+   * `embedded`: on the embedded database in dataDir even when the file uses PostgreSQL.
+   */
+  cli(args: string[], env?: Record<string, string>, options?: { embedded?: boolean }): Promise<CliResult>;
   /** The scratch PostgreSQL database the commands use, or undefined on the embedded database. */
   databaseUrl: string | undefined;
   /** The embedded database's folder (used when databaseUrl is undefined). */
@@ -49,17 +52,17 @@ export async function setupTestCli(options: TestCliOptions): Promise<TestCli> {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  function env(extra: Record<string, string>): NodeJS.ProcessEnv {
+  function env(extra: Record<string, string>, embedded: boolean): NodeJS.ProcessEnv {
     const e: NodeJS.ProcessEnv = { ...process.env, SPENDLINE_BCRYPT_COST: "4", ...options.env };
     for (const name of ["DATABASE_URL", ...(options.unset ?? [])]) delete e[name];
-    if (scratch) e.DATABASE_URL = scratch.url;
+    if (scratch && !embedded) e.DATABASE_URL = scratch.url;
     else e.SPENDLINE_DATA_DIR = dataDir;
     return { ...e, ...extra };
   }
 
-  async function cli(args: string[], extra: Record<string, string> = {}): Promise<CliResult> {
+  async function cli(args: string[], extra: Record<string, string> = {}, runOptions: { embedded?: boolean } = {}): Promise<CliResult> {
     try {
-      const { stdout, stderr } = await run(process.execPath, [bin, ...args], { env: env(extra), timeout: 180_000 });
+      const { stdout, stderr } = await run(process.execPath, [bin, ...args], { env: env(extra, runOptions.embedded ?? false), timeout: 180_000 });
       return { code: 0, stdout, stderr };
     } catch (err) {
       const e = err as { code?: number; stdout?: string; stderr?: string };

@@ -2,10 +2,11 @@ import { describe, expect, it } from "vitest";
 import { openDatabase } from "./client";
 import { migrate, readMigrations } from "./migrate";
 import type { SqlRunner } from "./sql";
-import { createScratchPostgres, testServerUrl } from "@/test/database";
+import { createScratchPostgres, postgresServerUrl } from "@/test/database";
 import { diffMigrationsToSchema } from "@/scripts/schema-engine";
 
-const server = testServerUrl();
+// The PostgreSQL cases run on every run, the embedded-database one included.
+const server = postgresServerUrl();
 
 async function describeSchema(sql: SqlRunner) {
   const columns = await sql.query<{ t: string; c: string; type: string; nullable: string; dflt: string | null }>(
@@ -41,8 +42,8 @@ describe("migrations", () => {
     expect(await diffMigrationsToSchema()).toBe("");
   });
 
-  it.skipIf(!server)("produce the same tables, indexes and constraints on PostgreSQL and PGlite", async () => {
-    const scratch = await createScratchPostgres(server!);
+  it("produce the same tables, indexes and constraints on PostgreSQL and PGlite", async () => {
+    const scratch = await createScratchPostgres(server);
     const pgDb = await openDatabase({ url: scratch.url });
     const lite = await openDatabase({ dataDir: "memory" });
     try {
@@ -58,8 +59,8 @@ describe("migrations", () => {
     }
   });
 
-  it.skipIf(!server)("two instances migrating one empty PostgreSQL database at once do not break each other", async () => {
-    const scratch = await createScratchPostgres(server!);
+  it("two instances migrating one empty PostgreSQL database at once do not break each other", async () => {
+    const scratch = await createScratchPostgres(server);
     const one = await openDatabase({ url: scratch.url });
     const two = await openDatabase({ url: scratch.url });
     try {

@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { openDatabase, prisma, setDatabase } from "@/lib/db/client";
 import { hashPassword, passwordProblem, verifyPassword } from "@/lib/password";
-import { setupTestDatabase } from "@/test/database";
+import { setupTestDatabase, withPostgresTestDatabase } from "@/test/database";
 import { makeOrg, SYSTEM, uniq } from "@/test/fixtures";
 import { addMember, changeOwnPassword, createAccount, loadActor, loadSessionActor, resetPassword, setAccountDisabled, setMemberRole, verifyCredentials } from "./accounts";
 import { endAuthSession } from "./auth-sessions";
@@ -13,7 +13,7 @@ import { acceptInvitation, createInvitation, findInvitation, listInvitations, re
 import type { Actor } from "./authz";
 
 process.env.SPENDLINE_BCRYPT_COST = "4";
-const testDb = await setupTestDatabase();
+await setupTestDatabase();
 
 const PASSWORD = "a long and private passphrase";
 
@@ -127,41 +127,42 @@ describe("sign-in resists guessing", () => {
     expect(row.ip).toBe("203.0.113.9");
   });
 
-  describe.skipIf(!testDb.url)("two instances on one PostgreSQL", () => {
-    it("share the counters: failures on either instance lock the account on both", async () => {
+  // PGlite is one process's database: these cases run on PostgreSQL on every run.
+  describe("two instances on one PostgreSQL", () => {
+    it("share the counters: failures on either instance lock the account on both", () => withPostgresTestDatabase(async (first) => {
       const { email } = await account();
-      const other = await openDatabase({ url: testDb.url!, poolSize: 2 });
+      const other = await openDatabase({ url: first.url!, poolSize: 2 });
       try {
         for (let i = 0; i < 10; i++) {
-          setDatabase(i % 2 === 0 ? testDb : other);
+          setDatabase(i % 2 === 0 ? first : other);
           expect(await verifyCredentials(email, `wrong password ${i}`)).toEqual({ ok: false, reason: "invalid" });
         }
         setDatabase(other);
         expect(await verifyCredentials(email, PASSWORD)).toMatchObject({ reason: "locked" });
-        setDatabase(testDb);
+        setDatabase(first);
         expect(await verifyCredentials(email, PASSWORD)).toMatchObject({ reason: "locked" });
       } finally {
-        setDatabase(testDb);
+        setDatabase(first);
         await other.close();
       }
-    });
+    }));
 
-    it("a session ended on one instance is refused on the other at its next request", async () => {
+    it("a session ended on one instance is refused on the other at its next request", () => withPostgresTestDatabase(async (first) => {
       const { id, email } = await account();
-      const other = await openDatabase({ url: testDb.url!, poolSize: 2 });
+      const other = await openDatabase({ url: first.url!, poolSize: 2 });
       try {
         const { sessionId } = await signIn(email);
         setDatabase(other);
         expect(await loadSessionActor(id, sessionId)).toMatchObject({ kind: "account", email });
-        setDatabase(testDb);
+        setDatabase(first);
         await endAuthSession(sessionId);
         setDatabase(other);
         expect(await loadSessionActor(id, sessionId)).toBeNull();
       } finally {
-        setDatabase(testDb);
+        setDatabase(first);
         await other.close();
       }
-    });
+    }));
   });
 });
 

@@ -4,7 +4,7 @@ import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { prisma } from "@/lib/db/client";
 import { dec } from "@/lib/money";
-import { useTestDatabase } from "@/test/database";
+import { useTestDatabase, withPostgresTestDatabase } from "@/test/database";
 import { makeOrg, SYSTEM } from "@/test/fixtures";
 import { AppError } from "../errors";
 import { authenticateApiKey, createApiKey } from "../api-keys";
@@ -17,7 +17,7 @@ import { applySpendBatchInTransaction, NO_BUDGET_EFFECT, type SpendInput } from 
 import { withRetry, type Tx } from "./store";
 import { verifyBudgetCounters } from "./verify";
 
-const testDb = await useTestDatabase();
+await useTestDatabase();
 
 /** The transaction client, recording every database call made through it. */
 function counting(tx: Tx): { tx: Tx; calls: string[] } {
@@ -118,8 +118,9 @@ describe("transaction retries", () => {
     expect(attempts).toBe(1);
   });
 
-  // PGlite has one connection: no second transaction can hold a lock against ingest.
-  it.skipIf(!testDb.url)("commits an ingest batch once after PostgreSQL aborted it for a deadlock", { timeout: 60_000 }, async () => {
+  // PGlite has one connection: no second transaction can hold a lock against ingest, so this case
+  // runs on PostgreSQL on every run.
+  it("commits an ingest batch once after PostgreSQL aborted it for a deadlock", { timeout: 60_000 }, () => withPostgresTestDatabase(async (pgDb) => {
     await importPrices(
       SYSTEM,
       [{ provider: "test", model: "tst-deadlock", aliases: [], inputPerMtok: "1000", cachedInputPerMtok: null, cacheWritePerMtok: null, outputPerMtok: "0", perRequest: null, effectiveFrom: new Date("2024-01-01T00:00:00Z") }],
@@ -133,7 +134,7 @@ describe("transaction retries", () => {
     // Creates the roll-up rows and the counter that the two transactions below fight over.
     await recordUsageBatch(principal, [event("first")]);
 
-    const other = new pg.Client({ connectionString: testDb.url });
+    const other = new pg.Client({ connectionString: pgDb.url });
     await other.connect();
     try {
       await other.query("BEGIN");
@@ -171,5 +172,5 @@ describe("transaction retries", () => {
     expect((await listBudgets(SYSTEM, org.id))[0].spentUsd).toBe("0.02");
     expect(await verifyBudgetCounters()).toEqual([]);
     expect((await verifyRollups()).drift).toEqual([]);
-  });
+  }));
 });

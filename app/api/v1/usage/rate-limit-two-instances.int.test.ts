@@ -7,21 +7,20 @@ import { startAppInstance } from "@/test/app-instance";
 import { useTestDatabase } from "@/test/database";
 import { makeOrg, SYSTEM } from "@/test/fixtures";
 
-const testDb = await useTestDatabase();
+// PGlite is one process's database: two instances need PostgreSQL, on every run.
+const testDb = await useTestDatabase({ postgres: true });
 const BURST = 40;
 
 // One token a minute: the bucket barely refills during the test.
 const startInstance = (url: string) => startAppInstance(url, { DATABASE_POOL_SIZE: "4", SPENDLINE_RATE_LIMIT_BURST: String(BURST), SPENDLINE_RATE_LIMIT_PER_MINUTE: "1" });
 
-// PGlite is one process's database: two instances need PostgreSQL (CI's PostgreSQL run requires it).
-describe.skipIf(!testDb.url)("rate limit across two app instances on one PostgreSQL", () => {
+describe("rate limit across two app instances on one PostgreSQL", () => {
   const children: ChildProcess[] = [];
   afterAll(() => {
     for (const c of children) c.kill("SIGTERM");
   });
 
   it("allows one burst in all, not one per instance, and answers 429 with Retry-After beyond it", { timeout: 120_000 }, async () => {
-    expect(testDb.url, "TEST_DATABASE_URL must point at PostgreSQL").toBeTruthy();
     const org = await makeOrg();
     const { key } = await createApiKey(SYSTEM, { orgId: org.id });
     const { key: other } = await createApiKey(SYSTEM, { orgId: org.id });

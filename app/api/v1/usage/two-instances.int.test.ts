@@ -9,13 +9,13 @@ import { repoRoot as root, startAppInstance } from "@/test/app-instance";
 import { useTestDatabase } from "@/test/database";
 import { makeOrg, SYSTEM } from "@/test/fixtures";
 
-const testDb = await useTestDatabase();
+// PGlite is one process's database: two app instances need PostgreSQL, on every run.
+const testDb = await useTestDatabase({ postgres: true });
 
 /** One app instance (its own Node process and connection pool) on a free port. */
 const startInstance = (url: string) => startAppInstance(url, { DATABASE_POOL_SIZE: "8", SPENDLINE_RATE_LIMIT_BURST: "100000", SPENDLINE_RATE_LIMIT_PER_MINUTE: "1000000" });
 
-// PGlite is one process's database: two app instances need PostgreSQL.
-describe.skipIf(!testDb.url)("two app instances on one PostgreSQL", () => {
+describe("two app instances on one PostgreSQL", () => {
   const children: ChildProcess[] = [];
   afterAll(() => {
     for (const c of children) c.kill("SIGTERM");
