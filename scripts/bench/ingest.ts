@@ -7,7 +7,9 @@
 // Settings: BENCH_DATABASE_URL (server to create the scratch database on, default
 // postgres://postgres@127.0.0.1:5432/postgres), BENCH_SECONDS (per phase, default 10),
 // BENCH_CLIENTS (concurrent clients, default 8), BENCH_INSTANCES (app processes, default 1),
-// BENCH_BATCH (events per batch, default 1000), BENCH_PORT (first port, default 3140).
+// BENCH_BATCH (events per batch, default 1000), BENCH_PORT (first port, default 3140),
+// BENCH_PHASES (comma-separated phases to run, e.g. `check1,health`; default all: pgbench, single,
+// single-b, batch, batch-b, check1, check8, health — ratios are printed for what was measured).
 // Load goes only to 127.0.0.1, for a bounded time per phase.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
@@ -32,6 +34,9 @@ const clients = Number(process.env.BENCH_CLIENTS ?? 8);
 const instanceCount = Number(process.env.BENCH_INSTANCES ?? 1);
 const batchSize = Number(process.env.BENCH_BATCH ?? 1000);
 const firstPort = Number(process.env.BENCH_PORT ?? 3140);
+const PHASES = ["pgbench", "single", "single-b", "batch", "batch-b", "check1", "check8", "health"];
+const phases = new Set((process.env.BENCH_PHASES ?? PHASES.join(",")).split(",").map((p) => p.trim()).filter(Boolean));
+for (const p of phases) if (!PHASES.includes(p)) throw new Error(`BENCH_PHASES: unknown phase "${p}" (known: ${PHASES.join(", ")})`);
 
 const USERS = 200;
 const CATEGORIES = ["chat", "search", "summarize", "classify"];
@@ -247,8 +252,8 @@ async function main(): Promise<void> {
     console.log("The per-key rate limit (shared by all instances through the database) runs on every request below, its limits raised so that it never refuses.");
 
     const hasPgbench = spawnSync("pgbench", ["--version"]).status === 0;
-    if (!hasPgbench) console.log("pgbench not found: install PostgreSQL's client tools to get the ratio.");
-    const pgSingle = hasPgbench ? runPgbench(dbUrl, pgbenchSingle, 1) : null;
+    if (phases.has("pgbench") && !hasPgbench) console.log("pgbench not found: install PostgreSQL's client tools to get the ratio.");
+    const pgSingle = phases.has("pgbench") && hasPgbench ? runPgbench(dbUrl, pgbenchSingle, 1) : null;
     if (pgSingle) console.log(line("pgbench, the ingest statement, 1 event/tx", pgSingle, "tx/s    "));
 
     const ports = Array.from({ length: instanceCount }, (_, i) => firstPort + i);
@@ -261,38 +266,47 @@ async function main(): Promise<void> {
     await runPhase(ports, 1, 1, () => health);
 
     const batchClients = Math.max(2, Math.min(4, clients));
-    const single = await runPhase(ports, clients, seconds, () => usage(key, "single"));
-    console.log(line("POST /api/v1/usage, one event", single));
-    const singleBudgeted = await runPhase(ports, clients, seconds, () => usage(budgetedKey, "single-b"));
-    console.log(line("POST /api/v1/usage, one event, 2 budgets in scope", singleBudgeted));
-    const batched = await runPhase(ports, batchClients, seconds, () => usage(key, "batch", batchSize));
-    console.log(line(`POST /api/v1/usage, batches of ${batchSize} (${batchClients} clients)`, batched));
-    const batchedBudgeted = await runPhase(ports, batchClients, seconds, () => usage(budgetedKey, "batch-b", batchSize));
-    console.log(line(`  the same, 2 budgets in scope`, batchedBudgeted));
-    const check1 = await runPhase(ports, 1, seconds, () => check(budgetedKey));
-    console.log(line("POST /api/v1/budgets/check, 1 client", check1, "checks/s"));
-    const check8 = await runPhase(ports, clients, seconds, () => check(budgetedKey));
-    console.log(line(`POST /api/v1/budgets/check, ${clients} clients`, check8, "checks/s"));
-    const health1 = await runPhase(ports, 1, seconds, () => health);
-    console.log(line("GET /api/health, 1 client", health1, "req/s   "));
+    const measured: PhaseResult[] = [];
+    async function phase(name: string, label: string, unit: string, concurrency: number, next: () => Call): Promise<PhaseResult | null> {
+      if (!phases.has(name)) return null;
+      const r = await runPhase(ports, concurrency, seconds, next);
+      measured.push(r);
+      console.log(line(label, r, unit));
+      return r;
+    }
+    const single = await phase("single", "POST /api/v1/usage, one event", "events/s", clients, () => usage(key, "single"));
+    const singleBudgeted = await phase("single-b", "POST /api/v1/usage, one event, 2 budgets in scope", "events/s", clients, () => usage(budgetedKey, "single-b"));
+    const batched = await phase("batch", `POST /api/v1/usage, batches of ${batchSize} (${batchClients} clients)`, "events/s", batchClients, () => usage(key, "batch", batchSize));
+    const batchedBudgeted = await phase("batch-b", "  the same, 2 budgets in scope", "events/s", batchClients, () => usage(budgetedKey, "batch-b", batchSize));
+    const check1 = await phase("check1", "POST /api/v1/budgets/check, 1 client", "checks/s", 1, () => check(budgetedKey));
+    const check8 = await phase("check8", `POST /api/v1/budgets/check, ${clients} clients`, "checks/s", clients, () => check(budgetedKey));
+    const health1 = await phase("health", "GET /api/health, 1 client", "req/s   ", 1, () => health);
 
     console.log("\nSPEC §9 (measured in this run):");
-    if (pgSingle) {
+    if (pgSingle && single) {
       const r = rate(single) / rate(pgSingle);
       console.log(verdict("single-event ingest / pgbench of the same statement", `${fmt(r * 100, 1)} %`, "≥ 50 %", r >= 0.5));
     }
-    console.log(verdict("batched ingest", `${fmt(rate(batched))} ev/s`, "≥ 10,000 events/s", rate(batched) >= 10_000));
-    const rs = rate(singleBudgeted) / rate(single);
-    console.log(verdict("single events with budgets / without", `${fmt(rs * 100, 1)} %`, "≥ 70 %", rs >= 0.7));
-    const rb = rate(batchedBudgeted) / rate(batched);
-    console.log(verdict("batches with budgets / without", `${fmt(rb * 100, 1)} %`, "≥ 70 %", rb >= 0.7));
-    const rc = rate(check8) / rate(single);
-    console.log(verdict(`budget checks (${clients} clients) / single-event ingest`, `${fmt(rc * 100, 1)} %`, "≥ 100 %", rc >= 1));
-    const p50 = percentile(check1.latenciesMs, 50) / percentile(health1.latenciesMs, 50);
-    console.log(verdict("budget check p50 / health p50 (1 client)", `${fmt(p50, 2)}×`, "≤ 2×", p50 <= 2));
-    const p99 = percentile(check1.latenciesMs, 99) / percentile(health1.latenciesMs, 99);
-    console.log(verdict("budget check p99 / health p99 (1 client)", `${fmt(p99, 2)}×`, "≤ 3×", p99 <= 3));
-    const errors = [single, singleBudgeted, batched, batchedBudgeted, check1, check8, health1].reduce((n, r) => n + r.errors, 0);
+    if (batched) console.log(verdict("batched ingest", `${fmt(rate(batched))} ev/s`, "≥ 10,000 events/s", rate(batched) >= 10_000));
+    if (single && singleBudgeted) {
+      const rs = rate(singleBudgeted) / rate(single);
+      console.log(verdict("single events with budgets / without", `${fmt(rs * 100, 1)} %`, "≥ 70 %", rs >= 0.7));
+    }
+    if (batched && batchedBudgeted) {
+      const rb = rate(batchedBudgeted) / rate(batched);
+      console.log(verdict("batches with budgets / without", `${fmt(rb * 100, 1)} %`, "≥ 70 %", rb >= 0.7));
+    }
+    if (check8 && single) {
+      const rc = rate(check8) / rate(single);
+      console.log(verdict(`budget checks (${clients} clients) / single-event ingest`, `${fmt(rc * 100, 1)} %`, "≥ 100 %", rc >= 1));
+    }
+    if (check1 && health1) {
+      const p50 = percentile(check1.latenciesMs, 50) / percentile(health1.latenciesMs, 50);
+      console.log(verdict("budget check p50 / health p50 (1 client)", `${fmt(p50, 2)}×`, "≤ 2×", p50 <= 2));
+      const p99 = percentile(check1.latenciesMs, 99) / percentile(health1.latenciesMs, 99);
+      console.log(verdict("budget check p99 / health p99 (1 client)", `${fmt(p99, 2)}×`, "≤ 3×", p99 <= 3));
+    }
+    const errors = measured.reduce((n, r) => n + r.errors, 0);
     if (errors > 0) console.log(`${errors} requests failed (non-200): the rates above count only answered ones.`);
 
     const verify = spawnSync(process.execPath, [path.join(root, "bin", "spendline.mjs"), "aggregates:verify"], { cwd: root, encoding: "utf8", env: { ...process.env, DATABASE_URL: dbUrl } });

@@ -42,6 +42,35 @@ describe("budget check", () => {
     expect((await checkBudget(org.id, { project: "chatbot", user: "bob", estimated_cost_usd: "0.6" })).decision).toBe("allow");
   });
 
+  it("reaches the budgets in scope and their counters by key, never by scanning every budget of the instance", async () => {
+    const org = await makeOrg();
+    await setBudget(SYSTEM, org.id, { scope: "organization", limitUsd: "1000" });
+    // 300 end-user budgets with open counters, and fresh statistics. Generic plans of the earlier
+    // check function hashed the budgets and counters of the whole instance (4 sequential scans of
+    // budgets and 7 of budget_periods per check here): a cost that grew with every budget.
+    await database.sql.query("INSERT INTO budgets (org_id, scope, scope_key, limit_usd) SELECT $1::uuid, 'user', 'user-' || g, 100 FROM generate_series(1, 300) g", [org.id]);
+    await database.sql.query("INSERT INTO budget_periods (budget_id, period_start, period_end) SELECT id, spendline_period_start(period::text, now()), spendline_period_end(period::text, now()) FROM budgets WHERE org_id = $1::uuid ON CONFLICT DO NOTHING", [org.id]);
+    await database.sql.exec("ANALYZE budgets; ANALYZE budget_periods");
+    const scans = await database.sql.withConnection(async (conn) => {
+      // The counters of this session's own transaction: earlier statements' counts flushed first.
+      await conn.query("SELECT pg_stat_force_next_flush()");
+      await conn.query("SELECT 1");
+      await conn.query("BEGIN");
+      try {
+        for (let i = 0; i < 3; i++) {
+          const [{ r }] = await conn.query<{ r: { decision: string; budgets: unknown[] } }>("SELECT spendline_budget_check($1::uuid, NULL, $2, 0.01, now(), now() + interval '10 minutes') AS r", [org.id, `user-${i + 1}`]);
+          expect(r.decision).toBe("allow");
+          expect(r.budgets).toHaveLength(2);
+        }
+        const seqScans = async (table: string) => (await conn.query<{ seq_scan: string }>("SELECT seq_scan::text FROM pg_stat_xact_user_tables WHERE relname = $1", [table]))[0]?.seq_scan ?? "0";
+        return { budgets: await seqScans("budgets"), periods: await seqScans("budget_periods") };
+      } finally {
+        await conn.query("ROLLBACK");
+      }
+    });
+    expect(scans).toEqual({ budgets: "0", periods: "0" });
+  });
+
   it("answers allow without a reservation when no budget is in scope", async () => {
     const org = await makeOrg();
     await setBudget(SYSTEM, org.id, { scope: "project", scopeKey: "other", limitUsd: "1", mode: "hard" });

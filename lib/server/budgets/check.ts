@@ -1,6 +1,7 @@
 // POST /api/v1/budgets/check (SPEC §5): may this call spend? Every budget in scope is checked
 // and, on allow/warn, the estimate is reserved against all of them — in one round trip to the
-// database: the SQL function spendline_budget_check (migration budget_check_and_rate_limit) finds
+// database: the SQL function spendline_budget_check (latest version: migration
+// budget_check_index_probes, which says why each statement is shaped as it is) finds
 // the budgets in scope, locks their period counters ordered by id, releases expired
 // reservations, decides and reserves, all in one autocommit statement. The counter locks are held
 // only while that statement runs (no ORM transaction, no network round trip in between), so
