@@ -12,7 +12,7 @@ import { afterSpendCommitted, applySpendBatchInTransaction, NO_BUDGET_EFFECT, ty
 import { conflictBackoff, conflictsExhausted, isTransactionConflict, TRANSACTION_ATTEMPTS } from "./budgets/store";
 import type { ApiKeyPrincipal } from "./api-keys";
 import { CONFLICT_MESSAGE, prepareEvents, rejected, type IngestResult, type PreparedEvent } from "./ingest/prepare";
-import { toRecord, type EventRecord } from "./ingest/record";
+import { recordsJson, toRecord, type EventRecord } from "./ingest/record";
 import { forgetOrganisation, MAX_CACHED_IDS, resolveScopeIds } from "./ingest/scope-ids";
 import { INGEST_SQL, INGEST_UNBUDGETED_SQL, STORED_RESULT_SQL } from "./ingest/statements";
 import { getPriceIndex } from "./pricing";
@@ -88,7 +88,7 @@ const BUDGETED_HINT_MS = 30_000;
  */
 async function ingestUnbudgeted(sql: SqlRunner, principal: ApiKeyPrincipal, batch: Batch): Promise<TxOutcome | null> {
   const query: Query = (text, ...params) => sql.query(text, params);
-  const rows = await sql.query<{ id: string | null; event_id: string | null }>(INGEST_UNBUDGETED_SQL, [principal.orgId, principal.keyId, JSON.stringify(batch.map((b) => b.record))], "spendline_ingest_unbudgeted");
+  const rows = await sql.query<{ id: string | null; event_id: string | null }>(INGEST_UNBUDGETED_SQL, [principal.orgId, principal.keyId, recordsJson(batch.map((b) => b.record))], "spendline_ingest_unbudgeted");
   if (rows.some((r) => r.id === null)) return null;
   const { fresh, inputs, rowIds } = spendInputs(principal, batch, rows as { id: string; event_id: string }[]);
   const inserted = fresh.map((b, i) => ({ prepared: b.prepared, record: b.record, outcome: { ...NO_BUDGET_EFFECT }, input: inputs[i] }));
@@ -103,7 +103,7 @@ async function ingestUnbudgeted(sql: SqlRunner, principal: ApiKeyPrincipal, batc
 async function runIngestTransaction(sql: SqlRunner, principal: ApiKeyPrincipal, batch: Batch): Promise<TxOutcome> {
   return sql.transaction(async (tx) => {
     const query: Query = (text, ...params) => tx.query(text, params);
-    const rows = await tx.query<{ id: string; event_id: string }>(INGEST_SQL, [principal.orgId, principal.keyId, JSON.stringify(batch.map((b) => b.record))], "spendline_ingest");
+    const rows = await tx.query<{ id: string; event_id: string }>(INGEST_SQL, [principal.orgId, principal.keyId, recordsJson(batch.map((b) => b.record))], "spendline_ingest");
     const { fresh, inputs, rowIds } = spendInputs(principal, batch, rows);
     // Budgets write the over-budget / override flags onto the event rows themselves (spend.ts contract).
     const outcomes = await applySpendBatchInTransaction(tx, inputs);

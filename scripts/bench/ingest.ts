@@ -23,7 +23,7 @@ import { createApiKey, type ApiKeyPrincipal } from "@/lib/server/api-keys";
 import { getPriceIndex, seedPriceCatalogIfEmpty, type CatalogPrice } from "@/lib/server/pricing";
 import type { PriceIndex } from "@/lib/pricing/match";
 import { prepareEvents } from "@/lib/server/ingest/prepare";
-import { toRecord } from "@/lib/server/ingest/record";
+import { recordsJson, toRecord } from "@/lib/server/ingest/record";
 import { setBudget } from "@/lib/server/budgets/manage";
 import { INGEST_UNBUDGETED_SQL } from "@/lib/server/usage-ingest";
 
@@ -179,11 +179,11 @@ function pgbenchScript(principal: ApiKeyPrincipal, index: PriceIndex<CatalogPric
   const raw = Array.from({ length: eventsPerTransaction }, () => makeEvent("pgb"));
   const { prepared } = prepareEvents(principal, raw, new Date(), index, new Array(raw.length).fill(null));
   // No end user id, so no user in the roll-up key either: aggregates:verify stays clean.
-  const records = prepared.map((p, i) => ({ ...toRecord(p), event_id: `pgb-:client_id-:n-${i}`, user_key: "" }));
+  const records = recordsJson(prepared.map((p, i) => ({ ...toRecord(p), event_id: `pgb-:client_id-:n-${i}`, user_key: "" })));
   // For an organisation that no budget counts, ingest is this one autocommit statement.
   const sql = INGEST_UNBUDGETED_SQL.replaceAll("$1::uuid", `'${principal.orgId}'::uuid`)
     .replace("$2::uuid", `'${principal.keyId}'::uuid`)
-    .replace("$3::jsonb", `'${JSON.stringify(records).replaceAll("'", "''")}'::jsonb`)
+    .replace("$3::jsonb", `'${records.replaceAll("'", "''")}'::jsonb`)
     .replace(/\s+/g, " ")
     .trim();
   return `\\set n random(1, 2000000000)\n${sql};\n`;
