@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseUsageEvent } from "./event-schema";
+import { canonicalJson, parseUsageEvent } from "./event-schema";
 
 const now = new Date("2026-03-15T12:00:00Z");
 
@@ -23,9 +23,27 @@ describe("parseUsageEvent", () => {
     expect(e.tokens).toEqual({ inputUncached: 10, cacheRead: 0, cacheWrite: 0, cacheWrite1h: 0, output: 0, reasoning: 0 });
   });
 
+  it("treats null members as absent, with the same body hash, and never takes a field from __proto__", () => {
+    const plain = ok({ event_id: "e1", model: "gpt-4o", input_tokens: 10 });
+    const nulls = ok({ event_id: "e1", model: "gpt-4o", input_tokens: 10, user: null, timestamp: null, cost_usd: null, prompt: null, metadata: null, success: null });
+    expect(nulls).toEqual(plain);
+    expect(fail({ event_id: null }).details.field).toBe("event_id");
+    const sneaky = JSON.parse('{"event_id":"e2","__proto__":{"user":"mallory","input_tokens":5}}') as unknown;
+    const e = ok(sneaky);
+    expect(e.user).toBeUndefined();
+    expect(e.tokens.inputUncached).toBe(0);
+  });
+
   it("requires event_id of at most 128 characters", () => {
     expect(fail({ model: "x" }).details.field).toBe("event_id");
     expect(fail({ event_id: "x".repeat(129) }).message).toMatch(/event_id must be at most 128/);
+  });
+
+  it("hashes a canonical form that stays the same across versions (stored body hashes must keep matching replays)", () => {
+    const value = { b: 1, a: [1, undefined, { z: undefined, y: "é", "10": 2, "9": 3, A: null }], d: new Date(0), "": "" };
+    expect(canonicalJson(value)).toBe('{"":"","a":[1,null,{"10":2,"9":3,"A":null,"y":"é"}],"b":1,"d":"1970-01-01T00:00:00.000Z"}');
+    // The hash the previous implementation gave this event.
+    expect(ok({ event_id: "e1", model: "gpt-4o", input_tokens: 10, user: "u" }).bodyHash).toBe("b6e9381777065403e2a45cbf11b8a3578aa0cb3226fde197737eae86bcbfbc43");
   });
 
   it("accepts timestamps from 35 days ago to 5 minutes ahead", () => {
