@@ -151,7 +151,7 @@ describe("transaction retries", () => {
       const db = await prisma();
       for (let waited = 0; ; waited += 50) {
         const [row] = await db.$queryRawUnsafe<{ n: number }[]>(
-          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> $1 AND query ILIKE '%budget_periods%'`,
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> $1 AND (query ILIKE '%budget_periods%' OR query ILIKE '%spendline_lock_and_add_spend%')`,
           otherPid,
         );
         if (row.n > 0) break;

@@ -182,16 +182,9 @@ export async function lockPeriodCounters(db: Sql | Tx, targets: { budgetId: stri
   return out;
 }
 
-const LOCK_AND_ADD_SQL = `
-WITH v AS (
-  SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::numeric[]) AS v(b, s, add)
-), locked AS (
-  SELECT bp.id FROM budget_periods bp JOIN v ON bp.budget_id = v.b AND bp.period_start = v.s ORDER BY bp.id FOR UPDATE OF bp
-)
-UPDATE budget_periods bp SET spent_usd = bp.spent_usd + v.add, updated_at = now()
-FROM locked, v
-WHERE bp.id = locked.id AND bp.budget_id = v.b AND bp.period_start = v.s
-RETURNING bp.id::text AS id, bp.budget_id::text AS budget_id, bp.period_start, bp.period_end, (bp.spent_usd - v.add)::text AS spent_usd, bp.reserved_usd::text AS reserved_usd`;
+// The statement is the SQL function spendline_lock_and_add_spend (migration
+// lock_and_add_spend_function): it locks the counters in id order and adds, with a generic plan.
+const LOCK_AND_ADD_SQL = "SELECT id, budget_id, period_start, period_end, spent_usd, reserved_usd FROM spendline_lock_and_add_spend($1::uuid[], $2::timestamptz[], $3::numeric[])";
 
 /**
  * Locks the period counters of `targets` in id order and adds each target's `add` to its spend,
