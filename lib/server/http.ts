@@ -70,6 +70,8 @@ export async function readBody(req: Request, maxBytes: number): Promise<Buffer> 
   if (Number.isFinite(declared) && declared > maxBytes) {
     throw new AppError("payload_too_large", `Request body is larger than ${maxBytes} bytes.`);
   }
+  // A declared length within the limit: Node's parser ends the body there, so it is read whole.
+  if (Number.isFinite(declared)) return Buffer.from(await req.arrayBuffer());
   const reader = req.body?.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
