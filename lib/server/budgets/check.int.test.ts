@@ -1,11 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { prisma } from "@/lib/db/client";
+import { dec } from "@/lib/money";
 import { useTestDatabase } from "@/test/database";
 import { makeOrg, SYSTEM } from "@/test/fixtures";
 import { invalidatePriceCatalog } from "../pricing";
 import { checkBudget, sweepExpiredReservations } from "./check";
 import { getBudget, listBudgets, setBudget } from "./manage";
 import { recordTestEvent } from "./spend-fixture";
+import { releaseExpiredReservations } from "./store";
 import { verifyBudgetCounters } from "./verify";
 
 const database = await useTestDatabase();
@@ -92,6 +94,79 @@ describe("budget check", () => {
       }
     });
     expect(called).toEqual(["spendline_budget_check"]);
+  });
+
+  describe("releasing expired reservations reads each one by its key, however many the instance holds", () => {
+    const t0 = new Date("2026-03-10T12:00:00Z");
+    const expired = 3000;
+
+    /**
+     * An organisation budget whose counter holds `expired` reservations that expire at t0, beside
+     * as many reservations of another organisation, with fresh statistics: the planner then
+     * expects half the links to expire, which made the old release hash every reservation.
+     */
+    async function counterWithExpiredReservations() {
+      const org = await makeOrg();
+      const other = await makeOrg();
+      await setBudget(SYSTEM, org.id, { scope: "organization", limitUsd: "1000000" });
+      const seed = await checkBudget(org.id, { estimated_cost_usd: "0.01" }, { now: new Date(t0.getTime() - 600_000) });
+      const [{ id: counterId }] = await database.sql.query<{ id: string }>("SELECT budget_period_id::text AS id FROM reservation_budgets WHERE reservation_id = $1::uuid", [seed.reservationId]);
+      await database.sql.query(
+        `WITH r AS (
+           INSERT INTO reservations (org_id, amount_usd, expires_at) SELECT $1::uuid, 0.01, $3::timestamptz FROM generate_series(1, $4::int) RETURNING id
+         ), l AS (
+           INSERT INTO reservation_budgets (reservation_id, budget_period_id, expires_at) SELECT id, $2::uuid, $3::timestamptz FROM r
+         )
+         UPDATE budget_periods SET reserved_usd = reserved_usd + 0.01 * $4::int WHERE id = $2::uuid`,
+        [org.id, counterId, t0.toISOString(), expired - 1],
+      );
+      await database.sql.query("INSERT INTO reservations (org_id, amount_usd, expires_at, status) SELECT $1::uuid, 0.01, $2::timestamptz, 'settled' FROM generate_series(1, $3::int)", [other.id, t0.toISOString(), expired]);
+      await database.sql.exec("ANALYZE reservations; ANALYZE reservation_budgets; ANALYZE budget_periods");
+      return { org, counterId };
+    }
+
+    /** Runs fn in a transaction that is rolled back, and counts the rows it read of reservations. */
+    async function reservationReads(fn: (conn: Parameters<Parameters<typeof database.sql.withConnection>[0]>[0]) => Promise<void>): Promise<number> {
+      return database.sql.withConnection(async (conn) => {
+        await conn.query("SELECT pg_stat_force_next_flush()");
+        await conn.query("SELECT 1");
+        await conn.query("BEGIN");
+        try {
+          await fn(conn);
+          const [row] = await conn.query<{ reads: string }>("SELECT (seq_tup_read + COALESCE(idx_tup_fetch, 0))::text AS reads FROM pg_stat_xact_user_tables WHERE relname = 'reservations'");
+          return Number(row?.reads ?? 0);
+        } finally {
+          await conn.query("ROLLBACK");
+        }
+      });
+    }
+
+    it(`in the check (${database.kind})`, async () => {
+      const { org } = await counterWithExpiredReservations();
+      const reads = await reservationReads(async (conn) => {
+        const [{ r }] = await conn.query<{ r: { decision: string; budgets: { reserved_usd: string }[] } }>(
+          "SELECT spendline_budget_check($1::uuid, NULL, NULL, 0.5, $2::timestamptz, $3::timestamptz) AS r",
+          [org.id, t0.toISOString(), new Date(t0.getTime() + 600_000).toISOString()],
+        );
+        expect(r.decision).toBe("allow");
+        expect(Number(r.budgets[0].reserved_usd)).toBe(0.5);
+      });
+      // One read per released reservation (and a few for the foreign keys of the new one), where
+      // the old statement read every reservation of the instance.
+      expect(reads).toBeGreaterThanOrEqual(expired);
+      expect(reads).toBeLessThan(expired + 50);
+    });
+
+    it(`in the sweep's release (${database.kind})`, async () => {
+      const { counterId } = await counterWithExpiredReservations();
+      const reads = await reservationReads(async (conn) => {
+        const counter = { id: counterId, budgetId: "", periodStart: t0, periodEnd: t0, spent: dec(0), reserved: dec(0) };
+        await releaseExpiredReservations(conn, [counter], t0);
+        expect(counter.reserved.toFixed()).toBe("0");
+      });
+      expect(reads).toBeGreaterThanOrEqual(expired);
+      expect(reads).toBeLessThan(expired + 50);
+    });
   });
 
   it("answers allow without a reservation when no budget is in scope", async () => {
