@@ -73,6 +73,58 @@ describe("budget check", () => {
     expect(scans).toEqual({ budgets: "0", periods: "0" });
   });
 
+  it("reads no reservation link while none of the counters' reservations can have expired", async () => {
+    const org = await makeOrg();
+    await setBudget(SYSTEM, org.id, { scope: "organization", limitUsd: "1000" });
+    await setBudget(SYSTEM, org.id, { scope: "user", scopeKey: "alice", limitUsd: "100" });
+    // Settled and released links stay in the expiry index as dead entries until vacuum: a check
+    // that read the front of that index each time paid for the reservations of the last minutes.
+    const first = await checkBudget(org.id, { user: "alice", estimated_cost_usd: "0.01" });
+    await recordTestEvent(org.id, { costUsd: "0.01", user: "alice", reservationId: first.reservationId! });
+    const scans = await database.sql.withConnection(async (conn) => {
+      await conn.query("SELECT pg_stat_force_next_flush()");
+      await conn.query("SELECT 1");
+      await conn.query("BEGIN");
+      try {
+        for (let i = 0; i < 3; i++) {
+          const [{ r }] = await conn.query<{ r: { decision: string } }>("SELECT spendline_budget_check($1::uuid, NULL, 'alice', 0.01, now(), now() + interval '10 minutes') AS r", [org.id]);
+          expect(r.decision).toBe("allow");
+        }
+        return (await conn.query<{ n: string }>("SELECT (seq_scan + COALESCE(idx_scan, 0))::text AS n FROM pg_stat_xact_user_tables WHERE relname = 'reservation_budgets'"))[0]?.n ?? "0";
+      } finally {
+        await conn.query("ROLLBACK");
+      }
+    });
+    expect(scans).toBe("0");
+
+    // aggregates:verify reports a counter whose next expiry would hide a reservation's.
+    await checkBudget(org.id, { user: "alice", estimated_cost_usd: "0.01" });
+    expect(await verifyBudgetCounters()).toEqual([]);
+    const userCounters = "budget_id IN (SELECT id FROM budgets WHERE org_id = $1::uuid AND scope = 'user')";
+    await database.sql.query(`UPDATE budget_periods SET next_expiry = NULL WHERE ${userCounters}`, [org.id]);
+    const lines = await verifyBudgetCounters();
+    await database.sql.query(`UPDATE budget_periods bp SET next_expiry = (SELECT min(expires_at) FROM reservation_budgets WHERE budget_period_id = bp.id) WHERE ${userCounters}`, [org.id]);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(new RegExp(`${org.slug}, user alice.*next expiry none is later than its earliest reservation's`));
+  });
+
+  it("still releases a reservation that expires after an earlier one was settled", async () => {
+    const org = await makeOrg();
+    await setBudget(SYSTEM, org.id, { scope: "organization", limitUsd: "1", mode: "hard" });
+    const t0 = new Date("2026-02-10T12:00:00Z");
+    const early = await checkBudget(org.id, { estimated_cost_usd: "0.4" }, { now: t0 });
+    expect((await checkBudget(org.id, { estimated_cost_usd: "0.4" }, { now: new Date(t0.getTime() + 5_000) })).reservationId).not.toBeNull();
+    // The earlier reservation is settled: the counter's earliest expiry is now the later one's.
+    await recordTestEvent(org.id, { costUsd: "0.1", reservationId: early.reservationId!, occurredAt: new Date(t0.getTime() + 1_000) });
+    const between = await checkBudget(org.id, { estimated_cost_usd: "0.6" }, { now: new Date(t0.getTime() + 602_000) });
+    expect(between.decision).toBe("block");
+    expect(between.budgets[0]).toMatchObject({ spentUsd: "0.1", reservedUsd: "0.4" });
+    const after = await checkBudget(org.id, { estimated_cost_usd: "0.6" }, { now: new Date(t0.getTime() + 606_000) });
+    expect(after.reservationId).not.toBeNull();
+    expect(after.budgets[0]).toMatchObject({ spentUsd: "0.1", reservedUsd: "0.6" });
+    expect(await verifyBudgetCounters()).toEqual([]);
+  });
+
   it("runs no SQL function of its own apart from the check itself (the period helpers are inlined into its statements)", async () => {
     const org = await makeOrg();
     await setBudget(SYSTEM, org.id, { scope: "organization", limitUsd: "1000", period: "daily" });
