@@ -1,6 +1,7 @@
 // API keys look like spl_<prefix>_<secret>: the prefix (8 lowercase alphanumerics) finds the key,
 // only a hash of the secret is stored. Secrets have ~238 bits of entropy, so a fast hash is right.
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { randomBytes, timingSafeEqual } from "node:crypto";
+import { sha256Hex } from "./sha256";
 
 const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 const PREFIX_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz";
@@ -30,7 +31,7 @@ export function parseApiKey(raw: string): { prefix: string; secret: string } | n
 }
 
 export function hashSecret(secret: string): string {
-  return createHash("sha256").update(secret).digest("hex");
+  return sha256Hex(secret);
 }
 
 export function secretMatches(secret: string, storedHash: string): boolean {

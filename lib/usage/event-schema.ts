@@ -4,12 +4,12 @@
 // A null member means the same as an absent one; nulls are dropped before the schema runs, so each
 // optional field is a plain `.optional()` that costs nothing when absent (a batch of 1,000 events
 // with a few fields each ran ~30 transforms per event for the fields it did not send).
-import { createHash } from "node:crypto";
 import { z } from "zod";
 import { normalizeProviderOrNull } from "@/lib/providers";
 import { projectKeySchema } from "@/lib/schemas";
 import { MAX_TOKEN_COUNT, normalizeTokens, TokenCountError, type TokenCounts, type UsageFormat } from "./normalize";
 import { jsonDeeperThan, MAX_METADATA_DEPTH } from "./json-depth";
+import { sha256Hex } from "@/lib/sha256";
 
 export const MAX_EVENTS_PER_BATCH = 1000;
 export const MAX_BODY_BYTES = 5 * 1024 * 1024;
@@ -227,5 +227,5 @@ export function canonicalJson(value: unknown): string {
 }
 
 export function hashUsageEvent(event: UsageEventInput): string {
-  return createHash("sha256").update(canonicalJson(event)).digest("hex");
+  return sha256Hex(canonicalJson(event));
 }
