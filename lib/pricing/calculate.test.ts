@@ -163,3 +163,33 @@ describe("service tiers", () => {
     expect(priceEvent(t, { ...price, perRequest: "0.001" }, "batch").toFixed()).toBe("0.00403");
   });
 });
+
+describe("priceEvent and priceEventDetailed", () => {
+  it("give the same exact cost for any tokens, rates, tiers and service tier", () => {
+    // A fixed pseudo-random sequence, so a failure repeats.
+    let seed = 42;
+    const next = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const rate = () => (next(4) === 0 ? null : `${next(100)}.${String(next(10 ** 9)).padStart(9, "0")}`);
+    const count = () => (next(3) === 0 ? 0 : next(2_000_000));
+    for (let i = 0; i < 2000; i++) {
+      const price: PriceRates = {
+        inputPerMtok: rate() ?? "1.25",
+        outputPerMtok: rate() ?? "10",
+        cachedInputPerMtok: rate(),
+        cacheWritePerMtok: rate(),
+        cacheWrite1hPerMtok: rate(),
+        perRequest: next(3) === 0 ? `0.${String(next(10 ** 6)).padStart(6, "0")}` : null,
+        tiers: next(2) === 0 ? [{ aboveInputTokens: 200_000, inputPerMtok: rate(), outputPerMtok: rate() }] : null,
+        serviceTiers: next(2) === 0 ? { batch: { inputPerMtok: rate(), outputPerMtok: rate() }, priority: { cachedInputPerMtok: rate() } } : null,
+      };
+      const cacheWrite = count();
+      const tokens = { inputUncached: count(), cacheRead: count(), cacheWrite, cacheWrite1h: next(2) === 0 ? next(cacheWrite + 1) : undefined, output: count(), reasoning: 0 };
+      const tier = [undefined, "batch", "priority", "flex", "auto"][next(5)];
+      // Twice: the second call uses the rates resolved by the first.
+      for (let k = 0; k < 2; k++) expect(priceEvent(tokens, price, tier).toFixed()).toBe(priceEventDetailed(tokens, price, tier).cost.toFixed());
+    }
+  });
+});
