@@ -13,7 +13,7 @@
 // priced cost, a reservation or a token costs no query at all; one whose organisation has no
 // budget in scope costs one.
 import { dec, type Decimal } from "@/lib/money";
-import { periodContaining, type BudgetPeriodKind, type PeriodRange } from "@/lib/budgets/periods";
+import { DAY_MS, periodContaining, type PeriodRange } from "@/lib/budgets/periods";
 import { warningThreshold } from "@/lib/budgets/decide";
 import { enqueueAlertEvaluation } from "../jobs/alert-evaluation";
 import { wakeWorker } from "../jobs/wake";
@@ -128,19 +128,21 @@ export async function applySpendBatchInTransaction(db: Sql | Tx, inputs: SpendIn
   const effects: BudgetEffect[][] = inputs.map(() => []);
   if (budgets.length > 0 || linkedPeriodIds.length > 0) {
     const scopeOf = budgetsByScope(budgets);
+    // Every period starts at a UTC midnight, so the events of one day share their periods.
+    const ranges = new Map<string, PeriodRange>();
     const scoped = inputs.map((input, k) => {
       if (costs[k] === null) return [];
-      const ranges = new Map<BudgetPeriodKind, PeriodRange>();
+      const day = Math.floor(input.occurredAt.getTime() / DAY_MS);
       return scopeOf(input).map((budget) => {
-        let range = ranges.get(budget.period);
-        if (!range) ranges.set(budget.period, (range = periodContaining(budget.period, input.occurredAt)));
-        return { budget, range };
+        const rangeKey = `${budget.period}@${day}`;
+        let range = ranges.get(rangeKey);
+        if (!range) ranges.set(rangeKey, (range = periodContaining(budget.period, input.occurredAt)));
+        return { budget, range, key: counterKey(budget.id, range.start) };
       });
     });
     const targets = new Map<string, { budgetId: string; range: PeriodRange; add: Decimal }>();
     scoped.forEach((list, k) => {
-      for (const { budget, range } of list) {
-        const key = counterKey(budget.id, range.start);
+      for (const { budget, range, key } of list) {
         const t = targets.get(key);
         if (t) t.add = t.add.plus(costs[k]!);
         else targets.set(key, { budgetId: budget.id, range, add: costs[k]! });
@@ -169,8 +171,8 @@ export async function applySpendBatchInTransaction(db: Sql | Tx, inputs: SpendIn
     scoped.forEach((list, k) => {
       const cost = costs[k];
       if (cost === null) return;
-      for (const { budget, range } of list) {
-        const counter = locked.get(counterKey(budget.id, range.start))!;
+      for (const { budget, range, key } of list) {
+        const counter = locked.get(key)!;
         const spentAfter = (running.get(counter.id) ?? counter.spent).plus(cost);
         running.set(counter.id, spentAfter);
         if (spentAfter.greaterThan(budget.limitUsd)) overLimit.add(budget.id);

@@ -141,7 +141,7 @@ function toCounter(r: CounterRow): PeriodCounter {
 }
 
 export function counterKey(budgetId: string, periodStart: Date): string {
-  return `${budgetId}@${periodStart.toISOString()}`;
+  return `${budgetId}@${periodStart.getTime()}`;
 }
 
 /**
