@@ -160,9 +160,11 @@ describe("POST /api/v1/otel/v1/traces: status codes", () => {
 describe.each(["json", "protobuf"] as const)("POST /api/v1/otel/v1/traces (%s)", (encoding) => {
   it("turns GenAI spans into priced usage events with every mapped field; other spans are skipped", async () => {
     const { org, key } = await newKey();
+    // One clock reading: two could straddle a millisecond and make the duration 1,501 ms.
+    const now = Date.now();
     const chat = completeSpan({
-      startMs: Date.now() - 2500,
-      endMs: Date.now() - 1000,
+      startMs: now - 2500,
+      endMs: now - 1000,
       attributes: {
         "gen_ai.provider.name": "anthropic",
         "gen_ai.request.model": "otel-claude",
