@@ -12,6 +12,25 @@ import { verifyBudgetCounters } from "./verify";
 
 const database = await useTestDatabase();
 
+type Conn = Parameters<Parameters<typeof database.sql.withConnection>[0]>[0];
+
+/**
+ * Runs fn in a transaction on one connection and rolls it back, its statistics counted apart:
+ * pg_stat_xact_* then shows what fn alone read and called (earlier statements' counts flushed first).
+ */
+async function inRolledBackTransaction<T>(fn: (conn: Conn) => Promise<T>): Promise<T> {
+  return database.sql.withConnection(async (conn) => {
+    await conn.query("SELECT pg_stat_force_next_flush()");
+    await conn.query("SELECT 1");
+    await conn.query("BEGIN");
+    try {
+      return await fn(conn);
+    } finally {
+      await conn.query("ROLLBACK");
+    }
+  });
+}
+
 describe("budget check", () => {
   it(`with $1.00 left on a hard budget, 20 parallel $0.10 checks give exactly 10 allow and 10 block (${database.kind})`, async () => {
     const org = await makeOrg();
@@ -53,22 +72,14 @@ describe("budget check", () => {
     await database.sql.query("INSERT INTO budgets (org_id, scope, scope_key, limit_usd) SELECT $1::uuid, 'user', 'user-' || g, 100 FROM generate_series(1, 300) g", [org.id]);
     await database.sql.query("INSERT INTO budget_periods (budget_id, period_start, period_end) SELECT id, spendline_period_start(period::text, now()), spendline_period_end(period::text, now()) FROM budgets WHERE org_id = $1::uuid ON CONFLICT DO NOTHING", [org.id]);
     await database.sql.exec("ANALYZE budgets; ANALYZE budget_periods");
-    const scans = await database.sql.withConnection(async (conn) => {
-      // The counters of this session's own transaction: earlier statements' counts flushed first.
-      await conn.query("SELECT pg_stat_force_next_flush()");
-      await conn.query("SELECT 1");
-      await conn.query("BEGIN");
-      try {
-        for (let i = 0; i < 3; i++) {
-          const [{ r }] = await conn.query<{ r: { decision: string; budgets: unknown[] } }>("SELECT spendline_budget_check($1::uuid, NULL, $2, 0.01, now(), now() + interval '10 minutes') AS r", [org.id, `user-${i + 1}`]);
-          expect(r.decision).toBe("allow");
-          expect(r.budgets).toHaveLength(2);
-        }
-        const seqScans = async (table: string) => (await conn.query<{ seq_scan: string }>("SELECT seq_scan::text FROM pg_stat_xact_user_tables WHERE relname = $1", [table]))[0]?.seq_scan ?? "0";
-        return { budgets: await seqScans("budgets"), periods: await seqScans("budget_periods") };
-      } finally {
-        await conn.query("ROLLBACK");
+    const scans = await inRolledBackTransaction(async (conn) => {
+      for (let i = 0; i < 3; i++) {
+        const [{ r }] = await conn.query<{ r: { decision: string; budgets: unknown[] } }>("SELECT spendline_budget_check($1::uuid, NULL, $2, 0.01, now(), now() + interval '10 minutes') AS r", [org.id, `user-${i + 1}`]);
+        expect(r.decision).toBe("allow");
+        expect(r.budgets).toHaveLength(2);
       }
+      const seqScans = async (table: string) => (await conn.query<{ seq_scan: string }>("SELECT seq_scan::text FROM pg_stat_xact_user_tables WHERE relname = $1", [table]))[0]?.seq_scan ?? "0";
+      return { budgets: await seqScans("budgets"), periods: await seqScans("budget_periods") };
     });
     expect(scans).toEqual({ budgets: "0", periods: "0" });
   });
@@ -81,19 +92,12 @@ describe("budget check", () => {
     // that read the front of that index each time paid for the reservations of the last minutes.
     const first = await checkBudget(org.id, { user: "alice", estimated_cost_usd: "0.01" });
     await recordTestEvent(org.id, { costUsd: "0.01", user: "alice", reservationId: first.reservationId! });
-    const scans = await database.sql.withConnection(async (conn) => {
-      await conn.query("SELECT pg_stat_force_next_flush()");
-      await conn.query("SELECT 1");
-      await conn.query("BEGIN");
-      try {
-        for (let i = 0; i < 3; i++) {
-          const [{ r }] = await conn.query<{ r: { decision: string } }>("SELECT spendline_budget_check($1::uuid, NULL, 'alice', 0.01, now(), now() + interval '10 minutes') AS r", [org.id]);
-          expect(r.decision).toBe("allow");
-        }
-        return (await conn.query<{ n: string }>("SELECT (seq_scan + COALESCE(idx_scan, 0))::text AS n FROM pg_stat_xact_user_tables WHERE relname = 'reservation_budgets'"))[0]?.n ?? "0";
-      } finally {
-        await conn.query("ROLLBACK");
+    const scans = await inRolledBackTransaction(async (conn) => {
+      for (let i = 0; i < 3; i++) {
+        const [{ r }] = await conn.query<{ r: { decision: string } }>("SELECT spendline_budget_check($1::uuid, NULL, 'alice', 0.01, now(), now() + interval '10 minutes') AS r", [org.id]);
+        expect(r.decision).toBe("allow");
       }
+      return (await conn.query<{ n: string }>("SELECT (seq_scan + COALESCE(idx_scan, 0))::text AS n FROM pg_stat_xact_user_tables WHERE relname = 'reservation_budgets'"))[0]?.n ?? "0";
     });
     expect(scans).toBe("0");
 
@@ -131,19 +135,14 @@ describe("budget check", () => {
     await setBudget(SYSTEM, org.id, { scope: "user", scopeKey: "alice", limitUsd: "100" });
     // A SQL function that PostgreSQL cannot inline is planned and run apart on every call: the
     // period helpers cost 80 µs per budget and check that way on an idle 2-core machine.
-    const called = await database.sql.withConnection(async (conn) => {
-      await conn.query("BEGIN");
-      try {
-        await conn.query("SET LOCAL track_functions = 'all'");
-        for (let i = 0; i < 2; i++) {
-          const [{ r }] = await conn.query<{ r: { decision: string; budgets: unknown[] } }>("SELECT spendline_budget_check($1::uuid, NULL, 'alice', 0.01, now(), now() + interval '10 minutes') AS r", [org.id]);
-          expect(r.decision).toBe("allow");
-          expect(r.budgets).toHaveLength(2);
-        }
-        return (await conn.query<{ funcname: string }>("SELECT funcname FROM pg_stat_xact_user_functions WHERE calls > 0 ORDER BY funcname")).map((f) => f.funcname);
-      } finally {
-        await conn.query("ROLLBACK");
+    const called = await inRolledBackTransaction(async (conn) => {
+      await conn.query("SET LOCAL track_functions = 'all'");
+      for (let i = 0; i < 2; i++) {
+        const [{ r }] = await conn.query<{ r: { decision: string; budgets: unknown[] } }>("SELECT spendline_budget_check($1::uuid, NULL, 'alice', 0.01, now(), now() + interval '10 minutes') AS r", [org.id]);
+        expect(r.decision).toBe("allow");
+        expect(r.budgets).toHaveLength(2);
       }
+      return (await conn.query<{ funcname: string }>("SELECT funcname FROM pg_stat_xact_user_functions WHERE calls > 0 ORDER BY funcname")).map((f) => f.funcname);
     });
     expect(called).toEqual(["spendline_budget_check"]);
   });
@@ -177,19 +176,12 @@ describe("budget check", () => {
       return { org, counterId };
     }
 
-    /** Runs fn in a transaction that is rolled back, and counts the rows it read of reservations. */
-    async function reservationReads(fn: (conn: Parameters<Parameters<typeof database.sql.withConnection>[0]>[0]) => Promise<void>): Promise<number> {
-      return database.sql.withConnection(async (conn) => {
-        await conn.query("SELECT pg_stat_force_next_flush()");
-        await conn.query("SELECT 1");
-        await conn.query("BEGIN");
-        try {
-          await fn(conn);
-          const [row] = await conn.query<{ reads: string }>("SELECT (seq_tup_read + COALESCE(idx_tup_fetch, 0))::text AS reads FROM pg_stat_xact_user_tables WHERE relname = 'reservations'");
-          return Number(row?.reads ?? 0);
-        } finally {
-          await conn.query("ROLLBACK");
-        }
+    /** Counts the rows of reservations that fn read (in a transaction that is rolled back). */
+    async function reservationReads(fn: (conn: Conn) => Promise<void>): Promise<number> {
+      return inRolledBackTransaction(async (conn) => {
+        await fn(conn);
+        const [row] = await conn.query<{ reads: string }>("SELECT (seq_tup_read + COALESCE(idx_tup_fetch, 0))::text AS reads FROM pg_stat_xact_user_tables WHERE relname = 'reservations'");
+        return Number(row?.reads ?? 0);
       });
     }
 
