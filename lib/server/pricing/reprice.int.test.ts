@@ -17,6 +17,9 @@ await useTestDatabase();
 const DAY = 86_400_000;
 const now = new Date();
 const at = (msAgo: number) => new Date(now.getTime() - msAgo).toISOString();
+// A moment of the current UTC day, at most msAgo before now: the daily counters, today's reprice and
+// the month rows expect these events in today, also when the test runs just after midnight.
+const earlierToday = (msAgo: number) => at(Math.min(msAgo, (now.getTime() % DAY) / 2));
 
 describe("prices:reprice", () => {
   it("previews, then prices waiting events with their roll-ups and budget counters, once", async () => {
@@ -29,11 +32,11 @@ describe("prices:reprice", () => {
     await importTestPrice({ provider: "openai", model: "tst-known", inputPerMtok: "1", outputPerMtok: "1" });
 
     const late = { provider: "openai", model: "tst-late-2026-01-01", input_tokens: 1_000_000, output_tokens: 100_000, project: "p1", user: "u1" };
-    expect((await recordUsage(p, { ...late, event_id: "w1", timestamp: at(60_000) })).priced).toBe(false);
-    expect((await recordUsage(p, { ...late, event_id: "w2", timestamp: at(2 * 3_600_000), service_tier: "batch" })).priced).toBe(false);
+    expect((await recordUsage(p, { ...late, event_id: "w1", timestamp: earlierToday(60_000) })).priced).toBe(false);
+    expect((await recordUsage(p, { ...late, event_id: "w2", timestamp: earlierToday(2 * 3_600_000), service_tier: "batch" })).priced).toBe(false);
     expect((await recordUsage(p, { ...late, event_id: "w3", timestamp: at(31 * DAY), project: "p2", user: "u2" })).priced).toBe(false);
-    await recordUsage(p, { event_id: "still-unknown", provider: "openai", model: "tst-never", input_tokens: 10, timestamp: at(60_000) });
-    await recordUsage(p, { event_id: "known", provider: "openai", model: "tst-known", input_tokens: 1_000_000, timestamp: at(60_000) });
+    await recordUsage(p, { event_id: "still-unknown", provider: "openai", model: "tst-never", input_tokens: 10, timestamp: earlierToday(60_000) });
+    await recordUsage(p, { event_id: "known", provider: "openai", model: "tst-known", input_tokens: 1_000_000, timestamp: earlierToday(60_000) });
 
     expect((await listUnpricedModels(SYSTEM, { orgId: org.id })).find((m) => m.model === "tst-late-2026-01-01")).toMatchObject({ events: 3, inputTokens: "3000000", outputTokens: "300000" });
     expect(await previewReprice(SYSTEM)).toMatchObject({ events: 0 });
@@ -78,7 +81,7 @@ describe("prices:reprice", () => {
     const { key } = await createApiKey(SYSTEM, { orgId: org.id });
     const p = (await authenticateApiKey(key))!;
     await recordUsage(p, { event_id: "old", provider: "acme", model: "tst-range", input_tokens: 1_000_000, timestamp: at(10 * DAY) });
-    await recordUsage(p, { event_id: "new", provider: "acme", model: "tst-range", input_tokens: 1_000_000, timestamp: at(60_000) });
+    await recordUsage(p, { event_id: "new", provider: "acme", model: "tst-range", input_tokens: 1_000_000, timestamp: earlierToday(60_000) });
     await importTestPrice({ provider: "acme", model: "tst-range", inputPerMtok: "1", outputPerMtok: "1", effectiveFrom: new Date(now.getTime() - 5 * DAY) });
     expect(await previewReprice(SYSTEM)).toMatchObject({ events: 1, costUsd: "1" });
     const today = new Date(now.toISOString().slice(0, 10));
@@ -93,12 +96,12 @@ describe("restatement preview", () => {
     const { key } = await createApiKey(SYSTEM, { orgId: org.id });
     const p = (await authenticateApiKey(key))!;
     await importTestPrice({ provider: "acme", model: "tst-restate", inputPerMtok: "1", outputPerMtok: "1", effectiveFrom: new Date("2020-01-01T00:00:00Z") });
-    expect((await recordUsage(p, { event_id: "r1", provider: "acme", model: "tst-restate-20260101", input_tokens: 1_000_000, timestamp: at(60_000) })).cost_usd).toBe("1");
-    expect((await recordUsage(p, { event_id: "r2", provider: "acme", model: "tst-restate", input_tokens: 500_000, timestamp: at(120_000) })).cost_usd).toBe("0.5");
-    await recordUsage(p, { event_id: "r-other", provider: "acme", model: "tst-restate-other", input_tokens: 1_000_000, timestamp: at(60_000) });
+    expect((await recordUsage(p, { event_id: "r1", provider: "acme", model: "tst-restate-20260101", input_tokens: 1_000_000, timestamp: earlierToday(60_000) })).cost_usd).toBe("1");
+    expect((await recordUsage(p, { event_id: "r2", provider: "acme", model: "tst-restate", input_tokens: 500_000, timestamp: earlierToday(120_000) })).cost_usd).toBe("0.5");
+    await recordUsage(p, { event_id: "r-other", provider: "acme", model: "tst-restate-other", input_tokens: 1_000_000, timestamp: earlierToday(60_000) });
     const input = { provider: "acme", model: "tst-restate", input_per_mtok: "3", output_per_mtok: "1", effective_from: "2024-01-01" };
     const preview = await previewRestatement(SYSTEM, input);
-    const month = at(60_000).slice(0, 7);
+    const month = earlierToday(60_000).slice(0, 7);
     // 1M×3 − 1 = 2; 0.5M×3 − 0.5 = 1 (dated and plain model names are separate rows)
     expect(preview).toMatchObject({ events: 2, differenceUsd: "3", waitingEvents: 0 });
     expect(preview.rows).toEqual([
