@@ -17,12 +17,15 @@ export const roleSchema = z.enum(["owner", "admin", "viewer"], { message: "Role 
 
 export const emailSchema = z.string().trim().toLowerCase().pipe(z.email({ message: "Enter a valid email address." }));
 
+export const PROJECT_KEY_MAX = 64;
+export const PROJECT_KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
 export const projectKeySchema = z
   .string()
   .trim()
   .min(1, "Project key is required.")
-  .max(64, "Project key must be at most 64 characters.")
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "Project key may contain letters, digits, dot, dash and underscore.");
+  .max(PROJECT_KEY_MAX, `Project key must be at most ${PROJECT_KEY_MAX} characters.`)
+  .regex(PROJECT_KEY_PATTERN, "Project key may contain letters, digits, dot, dash and underscore.");
 
 export const apiKeyInputSchema = z.object({
   name: z.string().trim().max(120, "Name must be at most 120 characters.").optional(),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { canonicalJson, parseUsageEvent } from "./event-schema";
+import { sha256Hex } from "@/lib/sha256";
+import { canonicalJson, hashUsageEvent, parseCommonShape, parseUsageEvent, usageEventSchema } from "./event-schema";
 
 const now = new Date("2026-03-15T12:00:00Z");
 
@@ -97,5 +98,85 @@ describe("parseUsageEvent", () => {
     expect(ok({ event_id: "big", input_tokens: 1e12, output_tokens: 3e9 }).tokens).toMatchObject({ inputUncached: 1e12, output: 3e9 });
     const r = parseUsageEvent({ event_id: "too-big", output_tokens: 1e12 + 1 });
     expect(r.ok).toBe(false);
+  });
+});
+
+describe("parseCommonShape (the schema's output without running the whole schema)", () => {
+  // Values for each field: valid ones, each limit's edge on both sides, wrong types, NUL, padding.
+  const texts = (max: number) => ["x", " padded ", "", "   ", "Batch", "GCP.Gemini", "x".repeat(max), "x".repeat(max + 1), "a\u0000b", 5, true, ["x"], { a: 1 }];
+  const tokens = [0, 1, 10, 1e12, 1e12 + 1, -1, 1.5, -0, "10", Number.NaN, Number.POSITIVE_INFINITY];
+  const contents = ["hello", "", "a\u0000b", [{ role: "user", content: "hi" }], { role: "user" }, 7, false, ["\u0000"]];
+  const VALUES: Record<string, unknown[]> = {
+    event_id: ["e1", "", "x".repeat(128), "x".repeat(129), "a\u0000b", 42, " spaced "],
+    timestamp: ["2026-03-15T11:00:00Z", "2026-03-15", "2026-03-15 10:00", "2026-03-15T10:00:00.123456+02:00", "2026-02-30T10:00:00Z", "2026-13-01", "yesterday", 1_700_000_000_000],
+    provider: texts(100),
+    model: texts(200),
+    service_tier: texts(50),
+    user: texts(256),
+    user_email: texts(320),
+    user_name: texts(200),
+    document: texts(512),
+    category: texts(100),
+    purpose_detail: texts(10_000),
+    override_token: texts(4096),
+    input_tokens: tokens,
+    cache_read_tokens: tokens,
+    cache_write_tokens: tokens,
+    cache_write_1h_tokens: tokens,
+    output_tokens: tokens,
+    reasoning_tokens: tokens,
+    duration_ms: [0, 812, 812.5, 2_147_483_647, 2_147_483_648, -1, Number.NaN, "5"],
+    success: [true, false, "yes", 1],
+    prompt: contents,
+    response: contents,
+    error: contents,
+    project: ["proj-a", " proj-a ", "", "x".repeat(64), "x".repeat(65), "-lead", "a b", 3],
+    metadata: [{ route: "/chat", attempt: 1 }, {}, [1], "x", { deep: { a: { b: 1 } } }, { nul: "a\u0000" }],
+    cost_usd: ["0.01", 0.1, "abc", " 1.5 ", -1],
+    reservation_id: ["0b9f4c1e-8d2a-4f6b-9c3d-1a2b3c4d5e6f", "0B9F4C1E-8D2A-4F6B-9C3D-1A2B3C4D5E6F", "nope"],
+    usage: [{ prompt_tokens: 10 }, {}, [1], "x"],
+    organization: ["other"],
+    __proto__: [{ user: "mallory" }],
+  };
+  const fields = Object.keys(VALUES);
+
+  it("gives exactly the schema's output (and body hash) whenever it answers, and answers for valid events", () => {
+    let seed = 7;
+    const next = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    let answered = 0;
+    for (let i = 0; i < 5000; i++) {
+      const raw: Record<string, unknown> = {};
+      // Mostly valid values (the first two of each list) so that whole events pass; sometimes any value, sometimes null.
+      for (const field of fields) {
+        if (next(3) === 0) continue;
+        const values = VALUES[field];
+        const value = next(10) === 0 ? null : next(30) === 0 ? values[next(values.length)] : values[next(Math.min(2, values.length))];
+        Object.defineProperty(raw, field, { value, enumerable: true, writable: true, configurable: true });
+      }
+      if (next(4) !== 0) raw.event_id = `e${i}`;
+      const fast = parseCommonShape(raw);
+      const schema = usageEventSchema.safeParse(Object.fromEntries(Object.entries(raw).filter(([k, v]) => v !== null && k !== "__proto__")));
+      if (!schema.success) {
+        expect(fast, JSON.stringify(raw)).toBeUndefined();
+        continue;
+      }
+      if (fast === undefined) continue;
+      answered++;
+      expect(fast, JSON.stringify(raw)).toEqual(schema.data);
+      expect(hashUsageEvent(fast)).toBe(sha256Hex(canonicalJson(schema.data)));
+    }
+    // The plain path is the common one, not a dead branch.
+    expect(answered).toBeGreaterThan(500);
+  });
+
+  it("answers a typical event, and gives up on anything the schema must word", () => {
+    expect(parseCommonShape({ event_id: "e", model: "gpt-4o", input_tokens: 10, project: " p1 ", prompt: "hi", metadata: { a: 1 } })).toEqual({ event_id: "e", model: "gpt-4o", input_tokens: 10, project: "p1", prompt: "hi", metadata: { a: 1 } });
+    expect(parseCommonShape({ model: "gpt-4o" })).toBeUndefined();
+    expect(parseCommonShape({ event_id: "e", input_tokens: -1 })).toBeUndefined();
+    expect(parseCommonShape([{ event_id: "e" }])).toBeUndefined();
+    expect(parseCommonShape("e")).toBeUndefined();
   });
 });

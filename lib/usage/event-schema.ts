@@ -4,9 +4,14 @@
 // A null member means the same as an absent one; nulls are dropped before the schema runs, so each
 // optional field is a plain `.optional()` that costs nothing when absent (a batch of 1,000 events
 // with a few fields each ran ~30 transforms per event for the fields it did not send).
+//
+// Every event is first read by `parseCommonShape`: plain checks, field by field, for the scalar
+// fields, and each object-valued field's own zod schema. It gives the schema's output or gives up,
+// and only then does the whole schema run, for its messages. The scalar fields' limits come from
+// one table that builds both. (In `next start` the schema cost 11 µs of each event's ~140.)
 import { z } from "zod";
 import { normalizeProviderOrNull } from "@/lib/providers";
-import { projectKeySchema } from "@/lib/schemas";
+import { PROJECT_KEY_MAX, PROJECT_KEY_PATTERN, projectKeySchema } from "@/lib/schemas";
 import { MAX_TOKEN_COUNT, normalizeTokens, TokenCountError, type TokenCounts, type UsageFormat } from "./normalize";
 import { jsonDeeperThan, MAX_METADATA_DEPTH } from "./json-depth";
 import { sha256Hex } from "@/lib/sha256";
@@ -58,18 +63,25 @@ function content(field: string) {
     .optional();
 }
 
+/** An ISO 8601 date or date-time (UTC when it names no zone); undefined when it is none. */
+function parseTimestamp(s: string): Date | undefined {
+  const m = ISO_TIMESTAMP.exec(s);
+  if (m === null) return undefined;
+  const withZone = m[4] === undefined ? `${s}T00:00:00Z` : m[7] === undefined ? `${s.replace(" ", "T")}Z` : s.replace(" ", "T");
+  const ms = Date.parse(withZone);
+  return Number.isNaN(ms) ? undefined : new Date(ms);
+}
+
 const timestampSchema = z
   .string({ message: "timestamp must be an ISO 8601 string." })
   .regex(ISO_TIMESTAMP, "timestamp must be an ISO 8601 date-time.")
   .transform((s, ctx) => {
-    const m = ISO_TIMESTAMP.exec(s)!;
-    const withZone = m[4] === undefined ? `${s}T00:00:00Z` : m[7] === undefined ? `${s.replace(" ", "T")}Z` : s.replace(" ", "T");
-    const ms = Date.parse(withZone);
-    if (Number.isNaN(ms)) {
+    const date = parseTimestamp(s);
+    if (date === undefined) {
       ctx.addIssue({ code: "custom", message: "timestamp is not a valid date-time." });
       return z.NEVER;
     }
-    return new Date(ms);
+    return date;
   });
 
 const decimalSchema = z
@@ -80,24 +92,44 @@ const decimalSchema = z
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+const EVENT_ID_MAX = 128;
+
+/** The optional text fields: their limit, and what is kept of the trimmed text (empty is absent). */
+const TEXT_FIELDS: Record<"provider" | "model" | "service_tier" | "user" | "user_email" | "user_name" | "document" | "category" | "purpose_detail" | "override_token", { max: number; keep?: (trimmed: string) => string | undefined }> = {
+  provider: { max: 100, keep: (s) => normalizeProviderOrNull(s) ?? undefined },
+  model: { max: 200 },
+  // batch / flex / priority; default, auto, standard or absent mean standard prices.
+  service_tier: { max: 50, keep: (s) => s.toLowerCase() },
+  user: { max: 256 },
+  user_email: { max: 320 },
+  user_name: { max: 200 },
+  document: { max: 512 },
+  category: { max: 100 },
+  purpose_detail: { max: 10_000 },
+  override_token: { max: 4096 },
+};
+type TextField = keyof typeof TEXT_FIELDS;
+
+const TOKEN_FIELDS = ["input_tokens", "cache_read_tokens", "cache_write_tokens", "cache_write_1h_tokens", "output_tokens", "reasoning_tokens"] as const;
+
+/** The prompt, response and error: text, or a message array or object stored as its JSON. */
+const CONTENT_FIELDS = ["prompt", "response", "error"] as const;
+
+/** `make` applied to each field name, as an object keyed by those names. */
+function fieldsOf<F extends string, S>(fields: readonly F[], make: (field: F) => S): Record<F, S> {
+  return Object.fromEntries(fields.map((f) => [f, make(f)])) as Record<F, S>;
+}
+
 export const usageEventSchema = z.object(
   {
     event_id: z
       .string({ message: "event_id is required and must be a string." })
       .min(1, "event_id must not be empty.")
-      .max(128, "event_id must be at most 128 characters.")
+      .max(EVENT_ID_MAX, `event_id must be at most ${EVENT_ID_MAX} characters.`)
       .refine(NO_NUL, "event_id must not contain NUL characters."),
     timestamp: timestampSchema.optional(),
-    provider: optionalText("provider", 100, (s) => normalizeProviderOrNull(s) ?? undefined),
-    model: optionalText("model", 200),
-    input_tokens: tokenCount("input_tokens"),
-    cache_read_tokens: tokenCount("cache_read_tokens"),
-    cache_write_tokens: tokenCount("cache_write_tokens"),
-    cache_write_1h_tokens: tokenCount("cache_write_1h_tokens"),
-    output_tokens: tokenCount("output_tokens"),
-    reasoning_tokens: tokenCount("reasoning_tokens"),
-    // batch / flex / priority; default, auto, standard or absent mean standard prices.
-    service_tier: optionalText("service_tier", 50, (s) => s.toLowerCase()),
+    ...fieldsOf(Object.keys(TEXT_FIELDS) as TextField[], (f) => optionalText(f, TEXT_FIELDS[f].max, TEXT_FIELDS[f].keep)),
+    ...fieldsOf(TOKEN_FIELDS, tokenCount),
     duration_ms: z
       .number({ message: "duration_ms must be a number." })
       .min(0, "duration_ms must not be negative.")
@@ -105,19 +137,11 @@ export const usageEventSchema = z.object(
       .transform((n) => Math.round(n))
       .optional(),
     success: z.boolean({ message: "success must be true or false." }).optional(),
-    error: content("error"),
-    user: optionalText("user", 256),
-    user_email: optionalText("user_email", 320),
-    user_name: optionalText("user_name", 200),
+    ...fieldsOf(CONTENT_FIELDS, content),
     project: z
       .string({ message: "project must be a string." })
       .pipe(projectKeySchema)
       .optional(),
-    document: optionalText("document", 512),
-    category: optionalText("category", 100),
-    purpose_detail: optionalText("purpose_detail", 10_000),
-    prompt: content("prompt"),
-    response: content("response"),
     metadata: z
       .record(z.string(), z.unknown(), { message: "metadata must be an object." })
       .refine((m) => !jsonDeeperThan(m, MAX_METADATA_DEPTH), { message: `metadata may nest at most ${MAX_METADATA_DEPTH} levels.`, abort: true })
@@ -129,7 +153,6 @@ export const usageEventSchema = z.object(
       .regex(UUID, "reservation_id must be a UUID.")
       .transform((s) => s.toLowerCase())
       .optional(),
-    override_token: optionalText("override_token", 4096),
     usage: z
       .record(z.string(), z.unknown(), { message: "usage must be an object." })
       .refine((u) => !jsonDeeperThan(u, MAX_METADATA_DEPTH), { message: `usage may nest at most ${MAX_METADATA_DEPTH} levels.`, abort: true })
@@ -175,17 +198,85 @@ function withoutNullMembers(raw: unknown): unknown {
   return members;
 }
 
+/** What a field parser answers when only the schema can judge the value (and word the message). */
+const ASK_SCHEMA = Symbol("ask the schema");
+type FieldParser = (value: unknown) => unknown;
+
+/**
+ * One parser per field of the schema, each giving exactly that field's output: plain checks for the
+ * scalar fields (the same limits, from the same tables), the field's own zod schema for the rest.
+ */
+const FIELD_PARSERS: ReadonlyMap<string, FieldParser> = (() => {
+  const parsers = new Map<string, FieldParser>();
+  for (const [field, schema] of Object.entries(usageEventSchema.shape)) {
+    parsers.set(field, (value) => {
+      const parsed = schema.safeParse(value);
+      return parsed.success ? parsed.data : ASK_SCHEMA;
+    });
+  }
+  const isText = (v: unknown, max: number): v is string => typeof v === "string" && v.length <= max && !v.includes("\u0000");
+  parsers.set("event_id", (v) => (isText(v, EVENT_ID_MAX) && v.length > 0 ? v : ASK_SCHEMA));
+  parsers.set("timestamp", (v) => (typeof v === "string" ? (parseTimestamp(v) ?? ASK_SCHEMA) : ASK_SCHEMA));
+  for (const [field, { max, keep }] of Object.entries(TEXT_FIELDS)) {
+    parsers.set(field, (v) => {
+      if (!isText(v, max)) return ASK_SCHEMA;
+      const trimmed = v.trim();
+      return trimmed === "" ? undefined : keep ? keep(trimmed) : trimmed;
+    });
+  }
+  for (const field of TOKEN_FIELDS) parsers.set(field, (v) => (typeof v === "number" && Number.isInteger(v) && v >= 0 && v <= MAX_TOKEN_COUNT ? v : ASK_SCHEMA));
+  parsers.set("duration_ms", (v) => (typeof v === "number" && v >= 0 && v <= MAX_DURATION_MS ? Math.round(v) : ASK_SCHEMA));
+  parsers.set("success", (v) => (typeof v === "boolean" ? v : ASK_SCHEMA));
+  parsers.set("project", (v) => {
+    if (typeof v !== "string") return ASK_SCHEMA;
+    const key = v.trim();
+    return key.length <= PROJECT_KEY_MAX && PROJECT_KEY_PATTERN.test(key) ? key : ASK_SCHEMA;
+  });
+  for (const field of CONTENT_FIELDS) {
+    const asStructure = parsers.get(field)!;
+    parsers.set(field, (v) => (typeof v === "string" ? (v.includes("\u0000") ? ASK_SCHEMA : v) : asStructure(v)));
+  }
+  return parsers;
+})();
+
+/**
+ * The schema's output for an event every field of which is valid, built field by field; undefined
+ * when any field is not (or the event is no object), for the schema to say why. Null members are
+ * absent, unknown ones dropped, and "__proto__" is no field.
+ */
+export function parseCommonShape(raw: unknown): UsageEventInput | undefined {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return undefined;
+  const event: Record<string, unknown> = {};
+  for (const key of Object.keys(raw)) {
+    const value = (raw as Record<string, unknown>)[key];
+    const parse = FIELD_PARSERS.get(key);
+    if (value === null || value === undefined || parse === undefined) continue;
+    const parsed = parse(value);
+    if (parsed === ASK_SCHEMA) return undefined;
+    event[key] = parsed;
+  }
+  return event.event_id === undefined ? undefined : (event as UsageEventInput);
+}
+
+/** The schema's own verdict, with every message naming its field. */
+function parseWithSchema(raw: unknown): { ok: true; data: UsageEventInput } | { ok: false; issues: { field: string; message: string }[] } {
+  const parsed = usageEventSchema.safeParse(withoutNullMembers(raw));
+  if (parsed.success) return { ok: true, data: parsed.data };
+  return {
+    ok: false,
+    issues: parsed.error.issues.map((i) => ({ field: fieldName(i.path), message: i.path.length && !i.message.startsWith(fieldName(i.path)) ? `${fieldName(i.path)}: ${i.message}` : i.message })),
+  };
+}
+
 /** Validates one event at `now`: fields, token arithmetic and the accepted timestamp window. */
 export function parseUsageEvent(raw: unknown, now: Date = new Date()): EventParseResult {
   const eventId = typeof raw === "object" && raw !== null && typeof (raw as { event_id?: unknown }).event_id === "string" ? (raw as { event_id: string }).event_id : null;
-  const parsed = usageEventSchema.safeParse(withoutNullMembers(raw));
-  if (!parsed.success) {
-    return invalid(
-      eventId,
-      parsed.error.issues.map((i) => ({ field: fieldName(i.path), message: i.path.length && !i.message.startsWith(fieldName(i.path)) ? `${fieldName(i.path)}: ${i.message}` : i.message })),
-    );
+  let data = parseCommonShape(raw);
+  if (data === undefined) {
+    const parsed = parseWithSchema(raw);
+    if (!parsed.ok) return invalid(eventId, parsed.issues);
+    data = parsed.data;
   }
-  const data = parsed.data;
   if (data.timestamp) {
     const t = data.timestamp.getTime();
     if (t < now.getTime() - TIMESTAMP_MAX_AGE_MS) return invalid(eventId, [{ field: "timestamp", message: "timestamp is more than 35 days in the past." }]);
@@ -198,7 +289,9 @@ export function parseUsageEvent(raw: unknown, now: Date = new Date()): EventPars
     if (err instanceof TokenCountError) return invalid(eventId, [{ field: err.field, message: err.message }]);
     throw err;
   }
-  return { ok: true, event: { ...data, tokens: normalized.tokens, usageFormat: normalized.format, bodyHash: hashUsageEvent(data) } };
+  // `data` is this call's own object: completed in place rather than copied.
+  const bodyHash = hashUsageEvent(data);
+  return { ok: true, event: Object.assign(data, { tokens: normalized.tokens, usageFormat: normalized.format, bodyHash }) };
 }
 
 /**
@@ -226,6 +319,17 @@ export function canonicalJson(value: unknown): string {
   return `${out}}`;
 }
 
+/** The schema's fields in canonical (sorted) order, each with its JSON key. */
+const SORTED_FIELDS = Object.keys(usageEventSchema.shape)
+  .sort()
+  .map((field) => [field, `${JSON.stringify(field)}:`] as const);
+
+/** SHA-256 of the event's canonicalJson; its members are the schema's fields, so their order is known. */
 export function hashUsageEvent(event: UsageEventInput): string {
-  return sha256Hex(canonicalJson(event));
+  let out = "{";
+  for (const [field, key] of SORTED_FIELDS) {
+    const member = (event as Record<string, unknown>)[field];
+    if (member !== undefined) out += (out.length > 1 ? "," : "") + key + canonicalJson(member);
+  }
+  return sha256Hex(`${out}}`);
 }
