@@ -9,7 +9,7 @@ import { getDatabase, type Database } from "@/lib/db/client";
 import type { SqlRunner } from "@/lib/db/sql";
 import { dec, toCostString } from "@/lib/money";
 import { afterSpendCommitted, applySpendBatchInTransaction, NO_BUDGET_EFFECT, type SpendInput, type SpendOutcome } from "./budgets/spend";
-import { conflictBackoff, conflictsExhausted, isTransactionConflict, TRANSACTION_ATTEMPTS } from "./budgets/store";
+import { budgetsFromRows, conflictBackoff, conflictsExhausted, isTransactionConflict, TRANSACTION_ATTEMPTS, type BudgetSqlRow } from "./budgets/store";
 import type { ApiKeyPrincipal } from "./api-keys";
 import { CONFLICT_MESSAGE, prepareEvents, rejected, type IngestResult, type PreparedEvent } from "./ingest/prepare";
 import { recordsJson, toRecord, type EventRecord } from "./ingest/record";
@@ -103,10 +103,10 @@ async function ingestUnbudgeted(sql: SqlRunner, principal: ApiKeyPrincipal, batc
 async function runIngestTransaction(sql: SqlRunner, principal: ApiKeyPrincipal, batch: Batch): Promise<TxOutcome> {
   return sql.transaction(async (tx) => {
     const query: Query = (text, ...params) => tx.query(text, params);
-    const rows = await tx.query<{ id: string; event_id: string }>(INGEST_SQL, [principal.orgId, principal.keyId, recordsJson(batch.map((b) => b.record))], "spendline_ingest");
-    const { fresh, inputs, rowIds } = spendInputs(principal, batch, rows);
+    const rows = await tx.query<{ id: string | null; event_id: string | null; budget: BudgetSqlRow | null }>(INGEST_SQL, [principal.orgId, principal.keyId, recordsJson(batch.map((b) => b.record))], "spendline_ingest");
+    const { fresh, inputs, rowIds } = spendInputs(principal, batch, rows.filter((r): r is { id: string; event_id: string; budget: null } => r.budget === null));
     // Budgets write the over-budget / override flags onto the event rows themselves (spend.ts contract).
-    const outcomes = await applySpendBatchInTransaction(tx, inputs);
+    const outcomes = await applySpendBatchInTransaction(tx, inputs, budgetsFromRows(rows.flatMap((r) => (r.budget ? [r.budget] : []))));
     const inserted = fresh.map((b, i) => ({ prepared: b.prepared, record: b.record, outcome: outcomes[i], input: inputs[i] }));
     return { inserted, stored: await storedResults(query, principal, batch, rowIds) };
   });

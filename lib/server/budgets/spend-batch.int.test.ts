@@ -2,7 +2,7 @@
 // ingest transaction around it survives a deadlock.
 import pg from "pg";
 import { describe, expect, it } from "vitest";
-import { prisma } from "@/lib/db/client";
+import { getDatabase, prisma } from "@/lib/db/client";
 import { dec } from "@/lib/money";
 import { useTestDatabase, withPostgresTestDatabase } from "@/test/database";
 import { makeOrg, SYSTEM } from "@/test/fixtures";
@@ -14,7 +14,7 @@ import { verifyRollups } from "../rollups";
 import { recordUsageBatch } from "../usage-ingest";
 import { listBudgets, setBudget } from "./manage";
 import { applySpendBatchInTransaction, NO_BUDGET_EFFECT, type SpendInput } from "./spend";
-import { withRetry, type Tx } from "./store";
+import { budgetsInScopeOfEvents, withRetry, type Tx } from "./store";
 import { verifyBudgetCounters } from "./verify";
 
 await useTestDatabase();
@@ -78,10 +78,95 @@ describe("applySpendBatchInTransaction", () => {
     expect(unpriced).toEqual([]);
   });
 
+  it("with the budgets the ingest statement read: one statement for a batch they count, none for a batch they do not", async () => {
+    const org = await makeOrg();
+    await setBudget(SYSTEM, org.id, { scope: "organization", limitUsd: "1000" });
+    await setBudget(SYSTEM, org.id, { scope: "project", scopeKey: "other", limitUsd: "1000" });
+    const db = await prisma();
+    const project = await ensureProject(db, org.id, "chatbot");
+    const other = await ensureProject(db, org.id, "other");
+    const budgets = await budgetsInScopeOfEvents(db, org.id, { projectIds: [project.id, other.id], endUserIds: [] });
+    expect(budgets.map((b) => b.scope)).toEqual(["organization", "project"]);
+    const inputs = Array.from({ length: 50 }, (_, n) => input(org.id, n, { projectId: project.id }));
+    // Rolled back: these inputs stand for no stored event, so the counters must not keep them.
+    const rolledBack = new Error("roll back");
+    let calls: string[] = [];
+    let spent: string[] = [];
+    await db
+      .$transaction(async (tx) => {
+        const counted = counting(tx);
+        await applySpendBatchInTransaction(counted.tx, inputs, budgets);
+        calls = counted.calls;
+        spent = (await tx.budgetPeriodSpend.findMany({ where: { budget: { orgId: org.id } }, include: { budget: true } })).map((c) => `${c.budget.scope} ${c.spentUsd.toString()}`);
+        throw rolledBack;
+      })
+      .catch((err: unknown) => {
+        if (err !== rolledBack) throw err;
+      });
+    expect(calls).toEqual(["$queryRawUnsafe"]);
+    expect(spent.sort()).toEqual(["organization 25", "project 0"]);
+    // Read for a batch whose new events none of them counts (its priced events were replays): nothing to lock.
+    const projectOnly = budgets.filter((b) => b.scope === "project");
+    const none = await db.$transaction(async (tx) => {
+      const counted = counting(tx);
+      await applySpendBatchInTransaction(counted.tx, inputs, projectOnly);
+      return counted.calls;
+    });
+    expect(none).toEqual([]);
+  });
+
   it("refuses a batch that mixes organisations", async () => {
     const [a, b] = [await makeOrg(), await makeOrg()];
     const db = await prisma();
     await expect(db.$transaction((tx) => applySpendBatchInTransaction(tx, [input(a.id, 1), input(b.id, 2)]))).rejects.toThrow(/one organisation/);
+  });
+});
+
+describe("the budget transaction of ingest", () => {
+  it("sends the ingest statement, which answers the budgets in scope too, and one budget statement", async () => {
+    await importPrices(
+      SYSTEM,
+      [{ provider: "test", model: "tst-budget-tx", aliases: [], inputPerMtok: "1000", cachedInputPerMtok: null, cacheWritePerMtok: null, outputPerMtok: "0", perRequest: null, effectiveFrom: new Date("2024-01-01T00:00:00Z") }],
+      { source: "test" },
+    );
+    const org = await makeOrg();
+    const { key } = await createApiKey(SYSTEM, { orgId: org.id });
+    const principal = (await authenticateApiKey(key))!;
+    await setBudget(SYSTEM, org.id, { scope: "organization", limitUsd: "100" });
+    await setBudget(SYSTEM, org.id, { scope: "user", scopeKey: "alice", limitUsd: "100" });
+    await setBudget(SYSTEM, org.id, { scope: "user", scopeKey: "bob", limitUsd: "100" });
+    const event = (id: string, user: string) => ({ event_id: id, provider: "test", model: "tst-budget-tx", input_tokens: 10, user });
+    await recordUsageBatch(principal, [event("a1", "alice")]);
+
+    const database = await getDatabase();
+    const transaction = database.sql.transaction;
+    const statements: string[] = [];
+    const inTransaction = transaction.bind(database.sql);
+    database.sql.transaction = (fn) =>
+      inTransaction((tx) =>
+        fn({
+          ...tx,
+          query: (text, params, name) => {
+            statements.push(name ?? text.trim().split(/\s+/).slice(0, 3).join(" "));
+            return tx.query(text, params, name);
+          },
+        }),
+      );
+    let results;
+    try {
+      // A replay of a1 (counted once) beside two new events of alice and one of bob.
+      results = await recordUsageBatch(principal, [event("a1", "alice"), event("a2", "alice"), event("a3", "alice"), event("b1", "bob")]);
+    } finally {
+      database.sql.transaction = transaction;
+    }
+    expect(results.map((r) => r.status)).toEqual(["duplicate", "created", "created", "created"]);
+    expect(statements).toEqual(["spendline_ingest", "spendline_lock_and_add_spend", "SELECT event_id, body_hash,"]);
+    expect((await listBudgets(SYSTEM, org.id)).map((b) => [b.scope, b.scopeKey, b.spentUsd])).toEqual([
+      ["organization", null, "0.04"],
+      ["user", "alice", "0.03"],
+      ["user", "bob", "0.01"],
+    ]);
+    expect(await verifyBudgetCounters()).toEqual([]);
   });
 });
 

@@ -18,7 +18,7 @@ import { warningThreshold } from "@/lib/budgets/decide";
 import { enqueueAlertEvaluation } from "../jobs/alert-evaluation";
 import { wakeWorker } from "../jobs/wake";
 import { redeemOverrideTokens } from "./redeem";
-import { activeExtensions, asSql, budgetsInScopeOfEvents, counterKey, lockAndAddSpend, lockPeriodCounters, type ScopedBudget, type Sql, type Tx } from "./store";
+import { activeExtensions, asSql, budgetsInScopeOfEvents, counterKey, lockAndAddSpend, lockPeriodCounters, type PeriodCounter, type ScopedBudget, type Sql, type Tx } from "./store";
 
 export interface SpendInput {
   orgId: string;
@@ -103,8 +103,10 @@ async function reservationLinks(sql: Sql, orgId: string, reservationIds: string[
  * Applies a batch of new events (one organisation) to its budgets; returns one outcome per
  * input, in input order. Events count in that order: the event whose cost takes a budget above
  * its limit (plus extensions) and every priced event after it is flagged over budget.
+ * `budgetsRead`: the active budgets in scope of the batch's priced events (or more), when the
+ * caller read them in this transaction already (the ingest statement does); else they are read here.
  */
-export async function applySpendBatchInTransaction(db: Sql | Tx, inputs: SpendInput[]): Promise<SpendOutcome[]> {
+export async function applySpendBatchInTransaction(db: Sql | Tx, inputs: SpendInput[], budgetsRead?: ScopedBudget[]): Promise<SpendOutcome[]> {
   const tx = asSql(db);
   const outcomes = inputs.map((): SpendOutcome => ({ ...NO_BUDGET_EFFECT }));
   if (inputs.length === 0) return outcomes;
@@ -119,10 +121,11 @@ export async function applySpendBatchInTransaction(db: Sql | Tx, inputs: SpendIn
   const budgets =
     spending.length === 0
       ? []
-      : await budgetsInScopeOfEvents(tx, orgId, {
+      : (budgetsRead ??
+        (await budgetsInScopeOfEvents(tx, orgId, {
           projectIds: [...new Set(spending.flatMap((i) => (i.projectId ? [i.projectId] : [])))],
           endUserIds: [...new Set(spending.flatMap((i) => (i.endUserId ? [i.endUserId] : [])))],
-        });
+        })));
   const linkedPeriodIds = await reservationLinks(tx, orgId, reservationIds);
 
   const effects: BudgetEffect[][] = inputs.map(() => []);
@@ -151,7 +154,8 @@ export async function applySpendBatchInTransaction(db: Sql | Tx, inputs: SpendIn
     // Without reservations to settle (the common case) the counters are locked and added to by
     // one statement, which returns the spend before it; the lock is then held only until COMMIT.
     const addedAlready = linkedPeriodIds.length === 0;
-    const locked = addedAlready ? await lockAndAddSpend(tx, [...targets.values()]) : await lockPeriodCounters(tx, [...targets.values()], linkedPeriodIds);
+    // (Budgets read for the whole batch may count none of its new events: then there is nothing to lock.)
+    const locked = addedAlready ? (targets.size > 0 ? await lockAndAddSpend(tx, [...targets.values()]) : new Map<string, PeriodCounter>()) : await lockPeriodCounters(tx, [...targets.values()], linkedPeriodIds);
 
     const released = new Map<string, Decimal>();
     if (linkedPeriodIds.length > 0) {

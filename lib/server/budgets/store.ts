@@ -80,30 +80,42 @@ export function byScope<T extends { scope: ScopedBudget["scope"] }>(a: T, b: T):
   return SCOPE_ORDER[a.scope] - SCOPE_ORDER[b.scope];
 }
 
+const BUDGET_COLUMNS = `id, org_id, scope::text AS scope, scope_key, project_id, end_user_id, period::text AS period,
+       limit_usd::text AS limit_usd, warn_percent, mode::text AS mode`;
+
 // The active budgets that any event of a batch counts against: the organisation's, and those
 // of the batch's projects and end users (matched to each event in memory).
 const BUDGETS_IN_SCOPE_SQL = `
-SELECT id, org_id, scope::text AS scope, scope_key, project_id, end_user_id, period::text AS period,
-       limit_usd::text AS limit_usd, warn_percent, mode::text AS mode
+SELECT ${BUDGET_COLUMNS}
 FROM budgets
 WHERE org_id = $1::uuid AND active
   AND (scope = 'organization' OR (scope = 'project' AND project_id = ANY($2::uuid[])) OR (scope = 'user' AND end_user_id = ANY($3::uuid[])))`;
 
-/**
- * SQL for "an active budget of organisation `org` counts some event of `events`" (the name of a
- * relation with project_id and end_user_id columns holding the events whose cost is above zero):
- * the scope rule of BUDGETS_IN_SCOPE_SQL, for ingest's single-statement path.
- */
-export function budgetCountsAnyEventSql(org: string, events: string): string {
-  return `EXISTS (
-    SELECT 1 FROM budgets b
-    WHERE b.org_id = ${org} AND b.active AND (
-      (b.scope = 'organization' AND EXISTS (SELECT 1 FROM ${events}))
+/** The scope rule of BUDGETS_IN_SCOPE_SQL over a relation `events` (project_id, end_user_id) of priced events. */
+function countsAnyOf(events: string): string {
+  return `((b.scope = 'organization' AND EXISTS (SELECT 1 FROM ${events}))
       OR (b.scope = 'project' AND b.project_id IN (SELECT project_id FROM ${events}))
-      OR (b.scope = 'user' AND b.end_user_id IN (SELECT end_user_id FROM ${events}))))`;
+      OR (b.scope = 'user' AND b.end_user_id IN (SELECT end_user_id FROM ${events})))`;
 }
 
-type BudgetSqlRow = {
+/**
+ * SQL for "an active budget of organisation `org` counts some event of `events`" (the name of a
+ * relation with project_id and end_user_id columns holding the events whose cost is above zero),
+ * for ingest's single-statement path.
+ */
+export function budgetCountsAnyEventSql(org: string, events: string): string {
+  return `EXISTS (SELECT 1 FROM budgets b WHERE b.org_id = ${org} AND b.active AND ${countsAnyOf(events)})`;
+}
+
+/**
+ * SQL for the same budgets as rows (budgetsFromRows reads them): the ingest statement of the
+ * budget transaction returns them beside the new events, which saves the transaction a round trip.
+ */
+export function budgetsCountingEventsSql(org: string, events: string): string {
+  return `SELECT ${BUDGET_COLUMNS} FROM budgets b WHERE b.org_id = ${org} AND b.active AND ${countsAnyOf(events)}`;
+}
+
+export type BudgetSqlRow = {
   id: string;
   org_id: string;
   scope: ScopedBudget["scope"];
@@ -116,11 +128,15 @@ type BudgetSqlRow = {
   mode: ScopedBudget["mode"];
 };
 
-export async function budgetsInScopeOfEvents(db: Sql | Tx, orgId: string, scope: { projectIds: string[]; endUserIds: string[] }): Promise<ScopedBudget[]> {
-  const rows = await asSql(db).query<BudgetSqlRow>(BUDGETS_IN_SCOPE_SQL, [orgId, scope.projectIds, scope.endUserIds], "spendline_budgets_in_scope");
+/** Budgets read by BUDGETS_IN_SCOPE_SQL or budgetsCountingEventsSql, organisation's first. */
+export function budgetsFromRows(rows: BudgetSqlRow[]): ScopedBudget[] {
   return rows
     .map((r) => toScopedBudget({ id: r.id, orgId: r.org_id, scope: r.scope, scopeKey: r.scope_key, projectId: r.project_id, endUserId: r.end_user_id, period: r.period, limitUsd: r.limit_usd, warnPercent: Number(r.warn_percent), mode: r.mode }))
     .sort(byScope);
+}
+
+export async function budgetsInScopeOfEvents(db: Sql | Tx, orgId: string, scope: { projectIds: string[]; endUserIds: string[] }): Promise<ScopedBudget[]> {
+  return budgetsFromRows(await asSql(db).query<BudgetSqlRow>(BUDGETS_IN_SCOPE_SQL, [orgId, scope.projectIds, scope.endUserIds], "spendline_budgets_in_scope"));
 }
 
 export function currentPeriod(budget: Pick<ScopedBudget, "period">, at: Date): PeriodRange {

@@ -1,7 +1,7 @@
 // Ingest, store: the statement that inserts a batch's new events exactly once and adds them to the
 // daily and monthly roll-ups (SPEC §6 exactly once, no lost updates). Columns are listed once
 // here (RECORD_COLUMNS and the INSERT) beside lib/server/ingest/record.ts.
-import { budgetCountsAnyEventSql } from "../budgets/store";
+import { budgetCountsAnyEventSql, budgetsCountingEventsSql } from "../budgets/store";
 
 const RECORD_COLUMNS = `
   event_id text, body_hash text, occurred_at timestamptz, day date, month date,
@@ -44,16 +44,18 @@ function rollupUpsert(table: "daily_rollups" | "monthly_rollups", period: "day" 
 // `unbudgeted`: the statement first asks whether an active budget counts any priced event of the
 // batch; if one does it writes nothing and answers a single row with a null id, so that the
 // batch goes through the budget transaction instead. Asked in the same statement as the insert,
-// the answer cannot go stale between the two.
+// the answer cannot go stale between the two. Otherwise (the budget transaction's statement) it
+// also answers the budgets that count any priced event of the batch, one row each with a null id
+// and the budget in \`budget\`, for the budget statements that follow.
 function ingestSql(unbudgeted: boolean): string {
   return `
 WITH src AS (
   SELECT * FROM jsonb_to_recordset($3::jsonb) AS x(${RECORD_COLUMNS})
+), spending AS (
+  SELECT project_id, end_user_id FROM src WHERE cost_usd > 0
 )${
     unbudgeted
-      ? `, spending AS (
-  SELECT project_id, end_user_id FROM src WHERE cost_usd > 0
-), budgeted AS (
+      ? `, budgeted AS (
   SELECT ${budgetCountsAnyEventSql("$1::uuid", "spending")} AS yes
 )`
       : ""
@@ -78,11 +80,12 @@ WITH src AS (
 ), monthly AS (
   ${rollupUpsert("monthly_rollups", "month")}
 )
-SELECT id, event_id FROM ins${unbudgeted ? `
-UNION ALL SELECT NULL, NULL FROM budgeted WHERE yes` : ""}`;
+SELECT id, event_id${unbudgeted ? ` FROM ins
+UNION ALL SELECT NULL, NULL FROM budgeted WHERE yes` : `, NULL::jsonb AS budget FROM ins
+UNION ALL SELECT NULL, NULL, to_jsonb(b) FROM (${budgetsCountingEventsSql("$1::uuid", "spending")}) AS b`}`;
 }
 
-/** The statement of the budget transaction (followed there by applySpendBatchInTransaction). */
+/** The statement of the budget transaction (followed there by applySpendBatchInTransaction, given the budgets it answers). */
 export const INGEST_SQL = ingestSql(false);
 
 /** The whole ingest of a batch that no budget counts, as one statement (see ingestSql). */
