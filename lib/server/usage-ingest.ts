@@ -3,18 +3,21 @@
 // decides what is new — INSERT … ON CONFLICT DO NOTHING, never a read-then-write — and the daily
 // and monthly roll-ups are added to by the same statement, with INSERT … ON CONFLICT DO UPDATE
 // SET x = x + EXCLUDED.x, so concurrent requests never lose an update. Budgets see every new event
-// inside the same short driver transaction; a batch that no budget counts (the statement itself
-// checks) is stored by that one statement alone.
+// in the same statement or short driver transaction. Three paths, tried in this order: a batch
+// that no budget counts (the statement itself checks) is stored by that one statement alone; a
+// batch whose budgets only need adding to (every counter exists, none goes over its limit, no
+// reservation or token) by one statement that also adds to the counters; any other batch in the
+// budget transaction. Each statement that declines writes nothing.
 import { getDatabase, type Database } from "@/lib/db/client";
 import type { SqlRunner } from "@/lib/db/sql";
 import { dec, toCostString } from "@/lib/money";
 import { afterSpendCommitted, applySpendBatchInTransaction, NO_BUDGET_EFFECT, type SpendInput, type SpendOutcome } from "./budgets/spend";
-import { budgetsFromRows, conflictBackoff, conflictsExhausted, isTransactionConflict, TRANSACTION_ATTEMPTS, type BudgetSqlRow } from "./budgets/store";
+import { budgetsFromRows, conflictBackoff, conflictsExhausted, countersByKey, isTransactionConflict, TRANSACTION_ATTEMPTS, type BudgetSqlRow, type CounterRow } from "./budgets/store";
 import type { ApiKeyPrincipal } from "./api-keys";
 import { CONFLICT_MESSAGE, prepareEvents, rejected, type IngestResult, type PreparedEvent } from "./ingest/prepare";
 import { recordsJson, toRecord, type EventRecord } from "./ingest/record";
 import { forgetOrganisation, MAX_CACHED_IDS, resolveScopeIds } from "./ingest/scope-ids";
-import { INGEST_SQL, INGEST_UNBUDGETED_SQL, STORED_RESULT_SQL } from "./ingest/statements";
+import { INGEST_SQL, INGEST_UNBUDGETED_SQL, INGEST_WITHIN_BUDGETS_SQL, NEEDS_BUDGET_TRANSACTION, STORED_RESULT_SQL } from "./ingest/statements";
 import { getPriceIndex } from "./pricing";
 
 export type { IngestResult, IngestStatus } from "./ingest/prepare";
@@ -95,6 +98,36 @@ async function ingestUnbudgeted(sql: SqlRunner, principal: ApiKeyPrincipal, batc
   return { inserted, stored: await storedResults(query, principal, batch, rowIds) };
 }
 
+// Organisations whose last batch needed the budget transaction although it carried no
+// reservation or token (a budget over its limit, or a new period without its counter yet): their
+// next batches go straight to it for a while. A choice of path only, like budgetedOrgs.
+const transactionOrgs = new Map<string, number>();
+
+/**
+ * The budget path's common case as one autocommit statement (INGEST_WITHIN_BUDGETS_SQL): the
+ * events, their roll-ups and their budgets' counters, with nothing else to write. Returns null,
+ * having written nothing, when the batch needs the budget transaction.
+ */
+async function ingestWithinBudgets(sql: SqlRunner, principal: ApiKeyPrincipal, batch: Batch): Promise<TxOutcome | null> {
+  type Row = { id: string | null; event_id: string | null; budget: BudgetSqlRow | null; counter: CounterRow | null };
+  let rows: Row[];
+  try {
+    rows = await sql.query<Row>(INGEST_WITHIN_BUDGETS_SQL, [principal.orgId, principal.keyId, recordsJson(batch.map((b) => b.record))], "spendline_ingest_within_budgets");
+  } catch (err) {
+    if (sqlState(err) === NEEDS_BUDGET_TRANSACTION) return null;
+    throw err;
+  }
+  const { fresh, inputs, rowIds } = spendInputs(principal, batch, rows.filter((r): r is Row & { id: string; event_id: string } => r.id !== null));
+  // Committed already: this computes the answers and the alert crossings, and writes nothing.
+  const outcomes = await applySpendBatchInTransaction(sql, inputs, {
+    budgets: budgetsFromRows(rows.flatMap((r) => (r.budget ? [r.budget] : []))),
+    added: countersByKey(rows.flatMap((r) => (r.counter ? [r.counter] : []))),
+  });
+  const query: Query = (text, ...params) => sql.query(text, params);
+  const inserted = fresh.map((b, i) => ({ prepared: b.prepared, record: b.record, outcome: outcomes[i], input: inputs[i] }));
+  return { inserted, stored: await storedResults(query, principal, batch, rowIds) };
+}
+
 /**
  * The budget path: the ingest statement and the budget statements in one short transaction on
  * one connection, through the driver (BEGIN … COMMIT; no ORM interactive transaction). The
@@ -106,22 +139,36 @@ async function runIngestTransaction(sql: SqlRunner, principal: ApiKeyPrincipal, 
     const rows = await tx.query<{ id: string | null; event_id: string | null; budget: BudgetSqlRow | null }>(INGEST_SQL, [principal.orgId, principal.keyId, recordsJson(batch.map((b) => b.record))], "spendline_ingest");
     const { fresh, inputs, rowIds } = spendInputs(principal, batch, rows.filter((r): r is { id: string; event_id: string; budget: null } => r.budget === null));
     // Budgets write the over-budget / override flags onto the event rows themselves (spend.ts contract).
-    const outcomes = await applySpendBatchInTransaction(tx, inputs, budgetsFromRows(rows.flatMap((r) => (r.budget ? [r.budget] : []))));
+    const outcomes = await applySpendBatchInTransaction(tx, inputs, { budgets: budgetsFromRows(rows.flatMap((r) => (r.budget ? [r.budget] : []))) });
     const inserted = fresh.map((b, i) => ({ prepared: b.prepared, record: b.record, outcome: outcomes[i], input: inputs[i] }));
     return { inserted, stored: await storedResults(query, principal, batch, rowIds) };
   });
 }
 
-/** Stores the batch: as one statement when no budget counts it, else in the budget transaction. */
+/**
+ * Stores the batch: as one statement when no budget counts it, or when its budgets only need
+ * adding to; else in the budget transaction.
+ */
 async function ingest(database: Database, principal: ApiKeyPrincipal, batch: Batch): Promise<TxOutcome> {
   const orgId = principal.orgId;
-  if (!mayNeedBudgets(batch) && (budgetedOrgs.get(orgId) ?? 0) < Date.now()) {
-    const done = await ingestUnbudgeted(database.sql, principal, batch);
-    if (done) return done;
-    if (budgetedOrgs.size >= MAX_CACHED_IDS) budgetedOrgs.clear();
-    budgetedOrgs.set(orgId, Date.now() + BUDGETED_HINT_MS);
+  if (!mayNeedBudgets(batch)) {
+    if ((budgetedOrgs.get(orgId) ?? 0) < Date.now()) {
+      const done = await ingestUnbudgeted(database.sql, principal, batch);
+      if (done) return done;
+      hint(budgetedOrgs, orgId);
+    }
+    if ((transactionOrgs.get(orgId) ?? 0) < Date.now()) {
+      const done = await ingestWithinBudgets(database.sql, principal, batch);
+      if (done) return done;
+      hint(transactionOrgs, orgId);
+    }
   }
   return runIngestTransaction(database.sql, principal, batch);
+}
+
+function hint(orgs: Map<string, number>, orgId: string): void {
+  if (orgs.size >= MAX_CACHED_IDS) orgs.clear();
+  orgs.set(orgId, Date.now() + BUDGETED_HINT_MS);
 }
 
 /**

@@ -95,7 +95,7 @@ describe("applySpendBatchInTransaction", () => {
     await db
       .$transaction(async (tx) => {
         const counted = counting(tx);
-        await applySpendBatchInTransaction(counted.tx, inputs, budgets);
+        await applySpendBatchInTransaction(counted.tx, inputs, { budgets });
         calls = counted.calls;
         spent = (await tx.budgetPeriodSpend.findMany({ where: { budget: { orgId: org.id } }, include: { budget: true } })).map((c) => `${c.budget.scope} ${c.spentUsd.toString()}`);
         throw rolledBack;
@@ -109,7 +109,7 @@ describe("applySpendBatchInTransaction", () => {
     const projectOnly = budgets.filter((b) => b.scope === "project");
     const none = await db.$transaction(async (tx) => {
       const counted = counting(tx);
-      await applySpendBatchInTransaction(counted.tx, inputs, projectOnly);
+      await applySpendBatchInTransaction(counted.tx, inputs, { budgets: projectOnly });
       return counted.calls;
     });
     expect(none).toEqual([]);
@@ -122,51 +122,93 @@ describe("applySpendBatchInTransaction", () => {
   });
 });
 
-describe("the budget transaction of ingest", () => {
-  it("sends the ingest statement, which answers the budgets in scope too, and one budget statement", async () => {
-    await importPrices(
+/** Records the statements ingest sends on its own driver (autocommit, and inside its transaction) while `fn` runs. */
+async function statementsOf<T>(fn: () => Promise<T>): Promise<{ result: T; statements: string[] }> {
+  const database = await getDatabase();
+  const sql = database.sql;
+  const { query, transaction } = sql;
+  const statements: string[] = [];
+  const label = (text: string, name?: string) => name ?? text.trim().split(/\s+/).slice(0, 3).join(" ");
+  const inTransaction = transaction.bind(sql);
+  const run = query.bind(sql);
+  sql.query = <R,>(text: string, params?: unknown[], name?: string) => {
+    statements.push(label(text, name));
+    return run<R>(text, params, name);
+  };
+  sql.transaction = (inner) =>
+    inTransaction((tx) => {
+      statements.push("BEGIN");
+      return inner({ ...tx, query: (text, params, name) => (statements.push(label(text, name)), tx.query(text, params, name)) });
+    }).then((r) => (statements.push("COMMIT"), r));
+  try {
+    return { result: await fn(), statements };
+  } finally {
+    Object.assign(sql, { query, transaction });
+  }
+}
+
+describe("the budget path of ingest", () => {
+  const price = () =>
+    importPrices(
       SYSTEM,
-      [{ provider: "test", model: "tst-budget-tx", aliases: [], inputPerMtok: "1000", cachedInputPerMtok: null, cacheWritePerMtok: null, outputPerMtok: "0", perRequest: null, effectiveFrom: new Date("2024-01-01T00:00:00Z") }],
+      [{ provider: "test", model: "tst-budget-path", aliases: [], inputPerMtok: "1000", cachedInputPerMtok: null, cacheWritePerMtok: null, outputPerMtok: "0", perRequest: null, effectiveFrom: new Date("2024-01-01T00:00:00Z") }],
       { source: "test" },
     );
+  const event = (id: string, user: string, extra: Record<string, unknown> = {}) => ({ event_id: id, provider: "test", model: "tst-budget-path", input_tokens: 10, user, ...extra });
+
+  it("stores a batch its budgets only add up as one statement, without a transaction", async () => {
+    await price();
     const org = await makeOrg();
     const { key } = await createApiKey(SYSTEM, { orgId: org.id });
     const principal = (await authenticateApiKey(key))!;
     await setBudget(SYSTEM, org.id, { scope: "organization", limitUsd: "100" });
     await setBudget(SYSTEM, org.id, { scope: "user", scopeKey: "alice", limitUsd: "100" });
     await setBudget(SYSTEM, org.id, { scope: "user", scopeKey: "bob", limitUsd: "100" });
-    const event = (id: string, user: string) => ({ event_id: id, provider: "test", model: "tst-budget-tx", input_tokens: 10, user });
     await recordUsageBatch(principal, [event("a1", "alice")]);
 
-    const database = await getDatabase();
-    const transaction = database.sql.transaction;
-    const statements: string[] = [];
-    const inTransaction = transaction.bind(database.sql);
-    database.sql.transaction = (fn) =>
-      inTransaction((tx) =>
-        fn({
-          ...tx,
-          query: (text, params, name) => {
-            statements.push(name ?? text.trim().split(/\s+/).slice(0, 3).join(" "));
-            return tx.query(text, params, name);
-          },
-        }),
-      );
-    let results;
-    try {
-      // A replay of a1 (counted once) beside two new events of alice and one of bob.
-      results = await recordUsageBatch(principal, [event("a1", "alice"), event("a2", "alice"), event("a3", "alice"), event("b1", "bob")]);
-    } finally {
-      database.sql.transaction = transaction;
-    }
-    expect(results.map((r) => r.status)).toEqual(["duplicate", "created", "created", "created"]);
-    expect(statements).toEqual(["spendline_ingest", "spendline_lock_and_add_spend", "SELECT event_id, body_hash,"]);
+    // A replay of a1 (counted once) beside two new events of alice and one of bob.
+    const { result, statements } = await statementsOf(() => recordUsageBatch(principal, [event("a1", "alice"), event("a2", "alice"), event("a3", "alice"), event("b1", "bob")]));
+    expect(result.map((r) => [r.status, r.over_budget])).toEqual([["duplicate", false], ["created", false], ["created", false], ["created", false]]);
+    expect(statements).toEqual(["spendline_ingest_within_budgets", "SELECT event_id, body_hash,"]);
     expect((await listBudgets(SYSTEM, org.id)).map((b) => [b.scope, b.scopeKey, b.spentUsd])).toEqual([
       ["organization", null, "0.04"],
       ["user", "alice", "0.03"],
       ["user", "bob", "0.01"],
     ]);
     expect(await verifyBudgetCounters()).toEqual([]);
+    expect((await verifyRollups()).drift).toEqual([]);
+  });
+
+  it("undoes that statement and takes the budget transaction when a budget goes over its limit, or a period has no counter yet", async () => {
+    await price();
+    const org = await makeOrg();
+    const { key } = await createApiKey(SYSTEM, { orgId: org.id });
+    const principal = (await authenticateApiKey(key))!;
+    await setBudget(SYSTEM, org.id, { scope: "organization", limitUsd: "100" });
+    await setBudget(SYSTEM, org.id, { scope: "user", scopeKey: "carol", limitUsd: "0.015", period: "daily" });
+    await recordUsageBatch(principal, [event("c0", "someone")]);
+
+    // carol's second event takes her daily budget over 0.015: flagged, from the transaction.
+    const over = await statementsOf(() => recordUsageBatch(principal, [event("c1", "carol"), event("c2", "carol")]));
+    expect(over.result.map((r) => [r.event_id, r.over_budget])).toEqual([["c1", false], ["c2", true]]);
+    expect(over.statements).toEqual(["spendline_ingest_within_budgets", "BEGIN", "spendline_ingest", "spendline_lock_and_add_spend", "SELECT budget_id::text AS", "UPDATE usage_events e", "COMMIT"]);
+    const db = await prisma();
+    expect((await db.usageEvent.findMany({ where: { orgId: org.id, eventId: { in: ["c1", "c2"] } }, orderBy: { eventId: "asc" } })).map((e) => e.overBudget)).toEqual([false, true]);
+
+    // Yesterday's daily period has no counter yet: the transaction creates it.
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString();
+    const org2 = await makeOrg();
+    const { key: key2 } = await createApiKey(SYSTEM, { orgId: org2.id });
+    const principal2 = (await authenticateApiKey(key2))!;
+    await setBudget(SYSTEM, org2.id, { scope: "user", scopeKey: "dave", limitUsd: "100", period: "daily" });
+    await recordUsageBatch(principal2, [event("d0", "dave")]);
+    const fresh = await statementsOf(() => recordUsageBatch(principal2, [event("d1", "dave", { timestamp: yesterday })]));
+    expect(fresh.statements.slice(0, 2)).toEqual(["spendline_ingest_within_budgets", "BEGIN"]);
+    expect(await db.budgetPeriodSpend.count({ where: { budget: { orgId: org2.id } } })).toBe(2);
+
+    expect((await listBudgets(SYSTEM, org.id)).map((b) => [b.scopeKey, b.spentUsd])).toEqual([[null, "0.03"], ["carol", "0.02"]]);
+    expect(await verifyBudgetCounters()).toEqual([]);
+    expect((await verifyRollups()).drift).toEqual([]);
   });
 });
 
@@ -228,7 +270,8 @@ describe("transaction retries", () => {
       await other.query("SELECT bp.id FROM budget_periods bp JOIN budgets b ON b.id = bp.budget_id WHERE b.org_id = $1 FOR UPDATE OF bp", [org.id]);
       const otherPid = (await other.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows[0].pid;
 
-      // Ingest updates the roll-up rows, then waits for the counter this session holds...
+      // Ingest updates the roll-up rows, then waits for the counter this session holds (in its one
+      // statement, whose text pg_stat_activity cuts before the counter function's name)...
       const ingest = recordUsageBatch(principal, [event("second")]).then(
         (results) => ({ results }),
         (error: unknown) => ({ error }),
@@ -236,7 +279,7 @@ describe("transaction retries", () => {
       const db = await prisma();
       for (let waited = 0; ; waited += 50) {
         const [row] = await db.$queryRawUnsafe<{ n: number }[]>(
-          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> $1 AND (query ILIKE '%budget_periods%' OR query ILIKE '%spendline_lock_and_add_spend%')`,
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> $1 AND (query ILIKE '%budget_periods%' OR query ILIKE '%spendline_lock_and_add_spend%' OR query ILIKE '%jsonb_to_recordset%')`,
           otherPid,
         );
         if (row.n > 0) break;

@@ -1,7 +1,10 @@
 // Contract between ingest and budgets. Ingest calls applySpendBatchInTransaction once, inside
 // the transaction that inserted the batch's NEW usage events (never for duplicates), then, after
 // commit, afterSpendCommitted with the outcomes as returned (alerts, webhooks: outside the ingest
-// transaction, in the background, so they can neither slow nor fail ingest).
+// transaction, in the background, so they can neither slow nor fail ingest). When the ingest
+// statement itself added the new events to their counters (its one-statement budget path, taken
+// only when no event is over budget and nothing else must be written), the call comes after that
+// statement committed, with those counters in `read.added`: it then only computes the outcomes.
 //
 // For every event, in the order given, the batch form adds the event's cost to the counter of
 // every active budget in scope for the period containing the event, settles the reservation it
@@ -99,14 +102,33 @@ async function reservationLinks(sql: Sql, orgId: string, reservationIds: string[
   return rows.map((r) => r.period_id);
 }
 
+/** What the ingest statement already did for the batch (lib/server/ingest/statements.ts). */
+export interface SpendRead {
+  /** The active budgets in scope of the batch's priced events (or more), read in its transaction. */
+  budgets: ScopedBudget[];
+  /**
+   * The counters that the statement locked and added the new events' cost to, each as it was
+   * before (keyed by counterKey); only for a batch without reservations.
+   */
+  added?: Map<string, PeriodCounter>;
+}
+
+/** The counters the statement added to, checked against the ones these rules give the batch. */
+function addedCounters(added: Map<string, PeriodCounter>, targets: Map<string, unknown>): Map<string, PeriodCounter> {
+  if (added.size !== targets.size || [...targets.keys()].some((key) => !added.has(key))) {
+    throw new Error("The ingest statement and the budget rules disagree on the counters of a batch.");
+  }
+  return added;
+}
+
 /**
  * Applies a batch of new events (one organisation) to its budgets; returns one outcome per
  * input, in input order. Events count in that order: the event whose cost takes a budget above
  * its limit (plus extensions) and every priced event after it is flagged over budget.
- * `budgetsRead`: the active budgets in scope of the batch's priced events (or more), when the
- * caller read them in this transaction already (the ingest statement does); else they are read here.
+ * `read`: what the ingest statement did already — the budgets it read, and the counters it
+ * added to (then nothing is locked or added here).
  */
-export async function applySpendBatchInTransaction(db: Sql | Tx, inputs: SpendInput[], budgetsRead?: ScopedBudget[]): Promise<SpendOutcome[]> {
+export async function applySpendBatchInTransaction(db: Sql | Tx, inputs: SpendInput[], read?: SpendRead): Promise<SpendOutcome[]> {
   const tx = asSql(db);
   const outcomes = inputs.map((): SpendOutcome => ({ ...NO_BUDGET_EFFECT }));
   if (inputs.length === 0) return outcomes;
@@ -121,7 +143,7 @@ export async function applySpendBatchInTransaction(db: Sql | Tx, inputs: SpendIn
   const budgets =
     spending.length === 0
       ? []
-      : (budgetsRead ??
+      : (read?.budgets ??
         (await budgetsInScopeOfEvents(tx, orgId, {
           projectIds: [...new Set(spending.flatMap((i) => (i.projectId ? [i.projectId] : [])))],
           endUserIds: [...new Set(spending.flatMap((i) => (i.endUserId ? [i.endUserId] : [])))],
@@ -153,9 +175,16 @@ export async function applySpendBatchInTransaction(db: Sql | Tx, inputs: SpendIn
     });
     // Without reservations to settle (the common case) the counters are locked and added to by
     // one statement, which returns the spend before it; the lock is then held only until COMMIT.
-    const addedAlready = linkedPeriodIds.length === 0;
     // (Budgets read for the whole batch may count none of its new events: then there is nothing to lock.)
-    const locked = addedAlready ? (targets.size > 0 ? await lockAndAddSpend(tx, [...targets.values()]) : new Map<string, PeriodCounter>()) : await lockPeriodCounters(tx, [...targets.values()], linkedPeriodIds);
+    const addedAlready = linkedPeriodIds.length === 0;
+    if (read?.added && !addedAlready) throw new Error("A batch with reservations cannot have been added to its counters by the ingest statement.");
+    const locked = read?.added
+      ? addedCounters(read.added, targets)
+      : addedAlready
+        ? targets.size > 0
+          ? await lockAndAddSpend(tx, [...targets.values()])
+          : new Map<string, PeriodCounter>()
+        : await lockPeriodCounters(tx, [...targets.values()], linkedPeriodIds);
 
     const released = new Map<string, Decimal>();
     if (linkedPeriodIds.length > 0) {

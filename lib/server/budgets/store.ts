@@ -143,7 +143,8 @@ export function currentPeriod(budget: Pick<ScopedBudget, "period">, at: Date): P
   return periodContaining(budget.period, at);
 }
 
-type CounterRow = { id: string; budget_id: string; period_start: Date; period_end: Date; spent_usd: unknown; reserved_usd: unknown };
+/** A counter as the counter statements answer it (timestamps as values, or as JSON text). */
+export type CounterRow = { id: string; budget_id: string; period_start: Date | string; period_end: Date | string; spent_usd: unknown; reserved_usd: unknown };
 
 function toCounter(r: CounterRow): PeriodCounter {
   return {
@@ -158,6 +159,16 @@ function toCounter(r: CounterRow): PeriodCounter {
 
 export function counterKey(budgetId: string, periodStart: Date): string {
   return `${budgetId}@${periodStart.getTime()}`;
+}
+
+/** Counter rows keyed by counterKey(). */
+export function countersByKey(rows: CounterRow[]): Map<string, PeriodCounter> {
+  const out = new Map<string, PeriodCounter>();
+  for (const r of rows) {
+    const c = toCounter(r);
+    out.set(counterKey(c.budgetId, c.periodStart), c);
+  }
+  return out;
 }
 
 /**
@@ -190,12 +201,7 @@ export async function lockPeriodCounters(db: Sql | Tx, targets: { budgetId: stri
      FOR UPDATE`,
     [ids, starts, extraIds],
   );
-  const out = new Map<string, PeriodCounter>();
-  for (const r of rows) {
-    const c = toCounter(r);
-    out.set(counterKey(c.budgetId, c.periodStart), c);
-  }
-  return out;
+  return countersByKey(rows);
 }
 
 // The statement is the SQL function spendline_lock_and_add_spend (migration

@@ -29,25 +29,65 @@ function rollupUpdate(alias: string): string {
     .join(", ");
 }
 
-function rollupUpsert(table: "daily_rollups" | "monthly_rollups", period: "day" | "month"): string {
+function rollupUpsert(table: "daily_rollups" | "monthly_rollups", period: "day" | "month", returning: boolean): string {
   return `INSERT INTO ${table} AS r (${period}, org_id, project_key, user_external_id, category, provider, model, ${ROLLUP_COLUMNS})
     SELECT s.${period}, $1::uuid, ${ROLLUP_DIMS}, ${ROLLUP_AGGREGATES}
     FROM ins JOIN src s ON s.event_id = ins.event_id
     GROUP BY s.${period}, ${ROLLUP_DIMS}
     ORDER BY s.${period}, ${ROLLUP_DIMS}
     ON CONFLICT (${period}, org_id, project_key, user_external_id, category, provider, model)
-    DO UPDATE SET ${rollupUpdate("r")}`;
+    DO UPDATE SET ${rollupUpdate("r")}${returning ? "\n    RETURNING 1" : ""}`;
 }
+
+/**
+ * The counters of the new priced events' budgets, locked and added to by the function of
+ * store.ts lockAndAddSpend, after the roll-ups (its first argument waits for both), so that this
+ * statement takes the roll-up rows before the counters, as the budget transaction does; then the
+ * guard (migration ingest_spend_guard), which undoes the whole statement unless every counter
+ * existed and none ends above its budget's limit.
+ */
+const WITHIN_BUDGETS_CTES = `, scoped AS (
+  ${budgetsCountingEventsSql("$1::uuid", "spending")}
+), targets AS (
+  SELECT b.id AS budget_id, spendline_period_start(b.period, s.occurred_at) AS period_start, sum(s.cost_usd) AS add
+  FROM ins JOIN src s ON s.event_id = ins.event_id
+  JOIN scoped b ON b.scope = 'organization' OR (b.scope = 'project' AND b.project_id = s.project_id) OR (b.scope = 'user' AND b.end_user_id = s.end_user_id)
+  WHERE s.cost_usd > 0
+  GROUP BY 1, 2
+), counters AS (
+  SELECT * FROM spendline_lock_and_add_spend(
+    ARRAY(SELECT budget_id FROM targets WHERE (SELECT count(*) FROM daily) >= 0 AND (SELECT count(*) FROM monthly) >= 0 ORDER BY budget_id, period_start),
+    ARRAY(SELECT period_start FROM targets ORDER BY budget_id, period_start),
+    ARRAY(SELECT add FROM targets ORDER BY budget_id, period_start))
+), guard AS (
+  SELECT spendline_ingest_spend_guard(
+    (SELECT count(*) FROM targets),
+    (SELECT count(*) FROM counters),
+    (SELECT bool_and(c.spent_usd::numeric + t.add <= b.limit_usd::numeric)
+     FROM counters c JOIN targets t ON t.budget_id = c.budget_id::uuid AND t.period_start = c.period_start JOIN scoped b ON b.id = t.budget_id)) AS ok
+)`;
+
+/**
+ * `unbudgeted`: the whole ingest of a batch that no budget counts. The statement first asks
+ * whether an active budget counts any priced event of the batch; if one does it writes nothing
+ * and answers a single row with a null id, so that the batch goes the budget path instead. Asked
+ * in the same statement as the insert, the answer cannot go stale between the two.
+ * `budgeted`: the first statement of the budget transaction; it also answers the budgets that
+ * count any priced event of the batch, one row each with a null id and the budget in `budget`,
+ * for the budget statements that follow.
+ * `within-budgets`: the budget path's common case as one statement (no reservation or override
+ * token in the batch, every counter there, no budget over its limit after the batch): as
+ * `budgeted`, and it adds the new events' cost to their counters, answering each counter as it
+ * was before in `counter`. Anything else makes it fail with SQLSTATE SLB01, having written nothing.
+ */
+type IngestVariant = "unbudgeted" | "budgeted" | "within-budgets";
 
 // One round trip inserts the new events (sorted, so concurrent batches lock keys in one order)
 // and adds them to both roll-ups; rows that already existed are left out of the roll-ups.
-// `unbudgeted`: the statement first asks whether an active budget counts any priced event of the
-// batch; if one does it writes nothing and answers a single row with a null id, so that the
-// batch goes through the budget transaction instead. Asked in the same statement as the insert,
-// the answer cannot go stale between the two. Otherwise (the budget transaction's statement) it
-// also answers the budgets that count any priced event of the batch, one row each with a null id
-// and the budget in \`budget\`, for the budget statements that follow.
-function ingestSql(unbudgeted: boolean): string {
+function ingestSql(variant: IngestVariant): string {
+  const unbudgeted = variant === "unbudgeted";
+  const spends = variant === "within-budgets";
+  const budgetRows = spends ? "UNION ALL SELECT NULL, NULL, to_jsonb(b), NULL FROM scoped b" : `UNION ALL SELECT NULL, NULL, to_jsonb(b) FROM (${budgetsCountingEventsSql("$1::uuid", "spending")}) AS b`;
   return `
 WITH src AS (
   SELECT * FROM jsonb_to_recordset($3::jsonb) AS x(${RECORD_COLUMNS})
@@ -76,20 +116,35 @@ WITH src AS (
   ON CONFLICT (org_id, event_id) DO NOTHING
   RETURNING id, event_id
 ), daily AS (
-  ${rollupUpsert("daily_rollups", "day")}
+  ${rollupUpsert("daily_rollups", "day", spends)}
 ), monthly AS (
-  ${rollupUpsert("monthly_rollups", "month")}
-)
-SELECT id, event_id${unbudgeted ? ` FROM ins
-UNION ALL SELECT NULL, NULL FROM budgeted WHERE yes` : `, NULL::jsonb AS budget FROM ins
-UNION ALL SELECT NULL, NULL, to_jsonb(b) FROM (${budgetsCountingEventsSql("$1::uuid", "spending")}) AS b`}`;
+  ${rollupUpsert("monthly_rollups", "month", spends)}
+)${spends ? WITHIN_BUDGETS_CTES : ""}
+${
+    unbudgeted
+      ? `SELECT id, event_id FROM ins
+UNION ALL SELECT NULL, NULL FROM budgeted WHERE yes`
+      : spends
+        ? `SELECT id, event_id, NULL::jsonb AS budget, NULL::jsonb AS counter FROM ins
+${budgetRows}
+UNION ALL SELECT NULL, NULL, NULL, to_jsonb(c) FROM counters c
+UNION ALL SELECT NULL, NULL, NULL, NULL FROM guard WHERE ok IS NULL`
+        : `SELECT id, event_id, NULL::jsonb AS budget FROM ins
+${budgetRows}`
+  }`;
 }
 
 /** The statement of the budget transaction (followed there by applySpendBatchInTransaction, given the budgets it answers). */
-export const INGEST_SQL = ingestSql(false);
+export const INGEST_SQL = ingestSql("budgeted");
 
 /** The whole ingest of a batch that no budget counts, as one statement (see ingestSql). */
-export const INGEST_UNBUDGETED_SQL = ingestSql(true);
+export const INGEST_UNBUDGETED_SQL = ingestSql("unbudgeted");
+
+/** The budget path's common case as one statement (see ingestSql); fails with NEEDS_BUDGET_TRANSACTION. */
+export const INGEST_WITHIN_BUDGETS_SQL = ingestSql("within-budgets");
+
+/** The SQLSTATE of spendline_ingest_spend_guard: the batch needs the budget transaction. */
+export const NEEDS_BUDGET_TRANSACTION = "SLB01";
 
 export const STORED_RESULT_SQL = `
 SELECT event_id, body_hash, cost_usd::text AS cost_usd, priced, budget_override, over_budget
