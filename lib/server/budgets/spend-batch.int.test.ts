@@ -212,6 +212,55 @@ describe("the budget path of ingest", () => {
   });
 });
 
+describe("lock order of the one-statement budget path", () => {
+  // The budget transaction takes the roll-up rows (its ingest statement), then the counters; the
+  // one statement must too, or the two paths could deadlock. PostgreSQL only (PGlite has one connection).
+  it("takes the roll-up rows before the counters", { timeout: 60_000 }, () => withPostgresTestDatabase(async (pgDb) => {
+    await importPrices(
+      SYSTEM,
+      [{ provider: "test", model: "tst-lock-order", aliases: [], inputPerMtok: "1000", cachedInputPerMtok: null, cacheWritePerMtok: null, outputPerMtok: "0", perRequest: null, effectiveFrom: new Date("2024-01-01T00:00:00Z") }],
+      { source: "test" },
+    );
+    const org = await makeOrg();
+    const { key } = await createApiKey(SYSTEM, { orgId: org.id });
+    const principal = (await authenticateApiKey(key))!;
+    await setBudget(SYSTEM, org.id, { scope: "organization", limitUsd: "100" });
+    const event = (id: string) => ({ event_id: id, provider: "test", model: "tst-lock-order", input_tokens: 10, category: "chat" });
+    await recordUsageBatch(principal, [event("first")]);
+
+    const holder = new pg.Client({ connectionString: pgDb.url });
+    const prober = new pg.Client({ connectionString: pgDb.url });
+    await holder.connect();
+    await prober.connect();
+    try {
+      await holder.query("BEGIN");
+      await holder.query("SELECT 1 FROM daily_rollups WHERE org_id = $1 FOR UPDATE", [org.id]);
+      const ingest = recordUsageBatch(principal, [event("second")]);
+      const db = await prisma();
+      for (let waited = 0; ; waited += 50) {
+        const [row] = await db.$queryRawUnsafe<{ n: number }[]>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ILIKE '%jsonb_to_recordset%'`,
+        );
+        if (row.n > 0) break;
+        if (waited > 20_000) throw new Error("ingest never waited for the roll-up row");
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      // Ingest waits for the roll-up row and holds no counter yet.
+      await prober.query("BEGIN");
+      const counters = await prober.query("SELECT bp.id FROM budget_periods bp JOIN budgets b ON b.id = bp.budget_id WHERE b.org_id = $1 FOR UPDATE OF bp NOWAIT", [org.id]);
+      expect(counters.rowCount).toBe(1);
+      await prober.query("ROLLBACK");
+      await holder.query("ROLLBACK");
+      expect((await ingest).map((r) => r.status)).toEqual(["created"]);
+    } finally {
+      await holder.end();
+      await prober.end();
+    }
+    expect((await listBudgets(SYSTEM, org.id))[0].spentUsd).toBe("0.02");
+    expect(await verifyBudgetCounters()).toEqual([]);
+  }));
+});
+
 describe("transaction retries", () => {
   it("runs a transaction again after a conflict, and answers 503 once conflicts persist", async () => {
     let attempts = 0;
