@@ -14,7 +14,16 @@ const orgName = `Screens ${slug}`;
 let eventHref = "";
 let budgetHref = "";
 
-const daysAgo = (n: number, hour = 10) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10) + `T${String(hour).padStart(2, "0")}:00:00Z`;
+/**
+ * A moment n days ago at `hour` o'clock UTC; today, when that hour is still to come, as far into
+ * the hours passed so far (ingest refuses timestamps more than 5 minutes ahead: this ran at 01:55).
+ */
+const daysAgo = (n: number, hour = 10) => {
+  const day = new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
+  const at = Date.parse(`${day}T${String(hour).padStart(2, "0")}:00:00Z`);
+  const midnight = Date.parse(`${day}T00:00:00Z`);
+  return new Date(at <= Date.now() ? at : midnight + ((Date.now() - midnight) * hour) / 24).toISOString();
+};
 
 test("setup: an organisation with a member, a budget past its limit and two weeks of traffic", async ({ page }) => {
   test.setTimeout(180_000);
