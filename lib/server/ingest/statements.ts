@@ -48,11 +48,16 @@ function rollupUpsert(table: "daily_rollups" | "monthly_rollups", period: "day" 
  */
 const WITHIN_BUDGETS_CTES = `, scoped AS (
   ${budgetsCountingEventsSql("$1::uuid", "spending")}
+), new_spend AS (
+  SELECT s.project_id, s.end_user_id, s.occurred_at, s.cost_usd FROM ins JOIN src s ON s.event_id = ins.event_id WHERE s.cost_usd > 0
 ), targets AS (
-  SELECT b.id AS budget_id, spendline_period_start(b.period, s.occurred_at) AS period_start, sum(s.cost_usd) AS add
-  FROM ins JOIN src s ON s.event_id = ins.event_id
-  JOIN scoped b ON b.scope = 'organization' OR (b.scope = 'project' AND b.project_id = s.project_id) OR (b.scope = 'user' AND b.end_user_id = s.end_user_id)
-  WHERE s.cost_usd > 0
+  -- One join per scope (equality joins; an OR of the three made 1,000 events x 201 budgets a nested loop).
+  SELECT budget_id, spendline_period_start(period, occurred_at) AS period_start, sum(cost_usd) AS add
+  FROM (
+    SELECT b.id AS budget_id, b.period, e.occurred_at, e.cost_usd FROM new_spend e JOIN scoped b ON b.scope = 'organization'
+    UNION ALL SELECT b.id, b.period, e.occurred_at, e.cost_usd FROM new_spend e JOIN scoped b ON b.scope = 'project' AND b.project_id = e.project_id
+    UNION ALL SELECT b.id, b.period, e.occurred_at, e.cost_usd FROM new_spend e JOIN scoped b ON b.scope = 'user' AND b.end_user_id = e.end_user_id
+  ) AS per_budget
   GROUP BY 1, 2
 ), counters AS (
   SELECT * FROM spendline_lock_and_add_spend(
