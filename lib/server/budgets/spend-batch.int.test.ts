@@ -5,10 +5,9 @@ import { describe, expect, it } from "vitest";
 import { getDatabase, prisma } from "@/lib/db/client";
 import { dec } from "@/lib/money";
 import { useTestDatabase, withPostgresTestDatabase } from "@/test/database";
-import { makeOrg, SYSTEM } from "@/test/fixtures";
+import { importTestPrice, makeOrg, SYSTEM } from "@/test/fixtures";
 import { AppError } from "../errors";
 import { authenticateApiKey, createApiKey } from "../api-keys";
-import { importPrices } from "../pricing";
 import { ensureEndUser, ensureProject } from "../projects";
 import { verifyRollups } from "../rollups";
 import { recordUsageBatch } from "../usage-ingest";
@@ -147,20 +146,19 @@ async function statementsOf<T>(fn: () => Promise<T>): Promise<{ result: T; state
   }
 }
 
+/** An organisation and its API key's principal, with `model` of provider "test" priced so that 10 input tokens cost 0.01. */
+async function orgWithPricedModel(model: string) {
+  await importTestPrice({ provider: "test", model, inputPerMtok: "1000", outputPerMtok: "0" });
+  const org = await makeOrg();
+  const { key } = await createApiKey(SYSTEM, { orgId: org.id });
+  return { org, principal: (await authenticateApiKey(key))! };
+}
+
 describe("the budget path of ingest", () => {
-  const price = () =>
-    importPrices(
-      SYSTEM,
-      [{ provider: "test", model: "tst-budget-path", aliases: [], inputPerMtok: "1000", cachedInputPerMtok: null, cacheWritePerMtok: null, outputPerMtok: "0", perRequest: null, effectiveFrom: new Date("2024-01-01T00:00:00Z") }],
-      { source: "test" },
-    );
   const event = (id: string, user: string, extra: Record<string, unknown> = {}) => ({ event_id: id, provider: "test", model: "tst-budget-path", input_tokens: 10, user, ...extra });
 
   it("stores a batch its budgets only add up as one statement, without a transaction", async () => {
-    await price();
-    const org = await makeOrg();
-    const { key } = await createApiKey(SYSTEM, { orgId: org.id });
-    const principal = (await authenticateApiKey(key))!;
+    const { org, principal } = await orgWithPricedModel("tst-budget-path");
     await setBudget(SYSTEM, org.id, { scope: "organization", limitUsd: "100" });
     await setBudget(SYSTEM, org.id, { scope: "user", scopeKey: "alice", limitUsd: "100" });
     await setBudget(SYSTEM, org.id, { scope: "user", scopeKey: "bob", limitUsd: "100" });
@@ -180,10 +178,7 @@ describe("the budget path of ingest", () => {
   });
 
   it("undoes that statement and takes the budget transaction when a budget goes over its limit, or a period has no counter yet", async () => {
-    await price();
-    const org = await makeOrg();
-    const { key } = await createApiKey(SYSTEM, { orgId: org.id });
-    const principal = (await authenticateApiKey(key))!;
+    const { org, principal } = await orgWithPricedModel("tst-budget-path");
     await setBudget(SYSTEM, org.id, { scope: "organization", limitUsd: "100" });
     await setBudget(SYSTEM, org.id, { scope: "user", scopeKey: "carol", limitUsd: "0.015", period: "daily" });
     await recordUsageBatch(principal, [event("c0", "someone")]);
@@ -197,9 +192,7 @@ describe("the budget path of ingest", () => {
 
     // Yesterday's daily period has no counter yet: the transaction creates it.
     const yesterday = new Date(Date.now() - 86_400_000).toISOString();
-    const org2 = await makeOrg();
-    const { key: key2 } = await createApiKey(SYSTEM, { orgId: org2.id });
-    const principal2 = (await authenticateApiKey(key2))!;
+    const { org: org2, principal: principal2 } = await orgWithPricedModel("tst-budget-path");
     await setBudget(SYSTEM, org2.id, { scope: "user", scopeKey: "dave", limitUsd: "100", period: "daily" });
     await recordUsageBatch(principal2, [event("d0", "dave")]);
     const fresh = await statementsOf(() => recordUsageBatch(principal2, [event("d1", "dave", { timestamp: yesterday })]));
@@ -216,14 +209,7 @@ describe("lock order of the one-statement budget path", () => {
   // The budget transaction takes the roll-up rows (its ingest statement), then the counters; the
   // one statement must too, or the two paths could deadlock. PostgreSQL only (PGlite has one connection).
   it("takes the roll-up rows before the counters", { timeout: 60_000 }, () => withPostgresTestDatabase(async (pgDb) => {
-    await importPrices(
-      SYSTEM,
-      [{ provider: "test", model: "tst-lock-order", aliases: [], inputPerMtok: "1000", cachedInputPerMtok: null, cacheWritePerMtok: null, outputPerMtok: "0", perRequest: null, effectiveFrom: new Date("2024-01-01T00:00:00Z") }],
-      { source: "test" },
-    );
-    const org = await makeOrg();
-    const { key } = await createApiKey(SYSTEM, { orgId: org.id });
-    const principal = (await authenticateApiKey(key))!;
+    const { org, principal } = await orgWithPricedModel("tst-lock-order");
     await setBudget(SYSTEM, org.id, { scope: "organization", limitUsd: "100" });
     const event = (id: string) => ({ event_id: id, provider: "test", model: "tst-lock-order", input_tokens: 10, category: "chat" });
     await recordUsageBatch(principal, [event("first")]);
@@ -297,14 +283,7 @@ describe("transaction retries", () => {
   // PGlite has one connection: no second transaction can hold a lock against ingest, so this case
   // runs on PostgreSQL on every run.
   it("commits an ingest batch once after PostgreSQL aborted it for a deadlock", { timeout: 60_000 }, () => withPostgresTestDatabase(async (pgDb) => {
-    await importPrices(
-      SYSTEM,
-      [{ provider: "test", model: "tst-deadlock", aliases: [], inputPerMtok: "1000", cachedInputPerMtok: null, cacheWritePerMtok: null, outputPerMtok: "0", perRequest: null, effectiveFrom: new Date("2024-01-01T00:00:00Z") }],
-      { source: "test" },
-    );
-    const org = await makeOrg();
-    const { key } = await createApiKey(SYSTEM, { orgId: org.id });
-    const principal = (await authenticateApiKey(key))!;
+    const { org, principal } = await orgWithPricedModel("tst-deadlock");
     await setBudget(SYSTEM, org.id, { scope: "organization", limitUsd: "100", mode: "hard" });
     const event = (id: string) => ({ event_id: id, provider: "test", model: "tst-deadlock", input_tokens: 10, category: "chat" });
     // Creates the roll-up rows and the counter that the two transactions below fight over.

@@ -46,9 +46,7 @@ function rollupUpsert(table: "daily_rollups" | "monthly_rollups", period: "day" 
  * guard (migration ingest_spend_guard), which undoes the whole statement unless every counter
  * existed and none ends above its budget's limit.
  */
-const WITHIN_BUDGETS_CTES = `, scoped AS (
-  ${budgetsCountingEventsSql("$1::uuid", "spending")}
-), new_spend AS (
+const WITHIN_BUDGETS_CTES = `, new_spend AS (
   SELECT s.project_id, s.end_user_id, s.occurred_at, s.cost_usd FROM ins JOIN src s ON s.event_id = ins.event_id WHERE s.cost_usd > 0
 ), targets AS (
   -- One join per scope (equality joins; an OR of the three made 1,000 events x 201 budgets a nested loop).
@@ -92,7 +90,7 @@ type IngestVariant = "unbudgeted" | "budgeted" | "within-budgets";
 function ingestSql(variant: IngestVariant): string {
   const unbudgeted = variant === "unbudgeted";
   const spends = variant === "within-budgets";
-  const budgetRows = spends ? "UNION ALL SELECT NULL, NULL, to_jsonb(b), NULL FROM scoped b" : `UNION ALL SELECT NULL, NULL, to_jsonb(b) FROM (${budgetsCountingEventsSql("$1::uuid", "spending")}) AS b`;
+  const budgetRows = `UNION ALL SELECT NULL, NULL, to_jsonb(b)${spends ? ", NULL" : ""} FROM scoped b`;
   return `
 WITH src AS (
   SELECT * FROM jsonb_to_recordset($3::jsonb) AS x(${RECORD_COLUMNS})
@@ -103,7 +101,9 @@ WITH src AS (
       ? `, budgeted AS (
   SELECT ${budgetCountsAnyEventSql("$1::uuid", "spending")} AS yes
 )`
-      : ""
+      : `, scoped AS (
+  ${budgetsCountingEventsSql("$1::uuid", "spending")}
+)`
   }, ins AS (
   INSERT INTO usage_events (org_id, event_id, body_hash, occurred_at, api_key_id, project_id, end_user_id,
     document_ref, category, purpose_detail, provider, model, service_tier, input_uncached_tokens, cache_read_tokens,
